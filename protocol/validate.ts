@@ -67,7 +67,8 @@ function pointerToPath(pointer: string, prefix = ''): string {
   return path;
 }
 
-function schemaIssues(schema: TSchema, value: unknown, prefix = ''): Issue[] {
+/** Every way `value` breaks `schema`, each with its field path (prefixed by `prefix`). */
+export function schemaIssues(schema: TSchema, value: unknown, prefix = ''): Issue[] {
   const check = checker(schema);
   if (check.Check(value)) return [];
   const issues: Issue[] = [];
