@@ -1,10 +1,9 @@
+// `tandem sim`: simulated meters, buses and whole factories.
 import type { Command } from '../lib/command.js';
+import { busCommand } from './cli/bus.js';
 
 export const simCommand: Command = {
   name: 'sim',
   summary: 'Simulated meters and whole factories on Modbus TCP, RTU and RTU over TCP.',
-  async run(ctx) {
-    ctx.err('tandem sim: not built yet.');
-    return 1;
-  },
+  subcommands: [busCommand],
 };

@@ -1,0 +1,86 @@
+// Modbus RTU slave side (MODBUS over Serial Line v1.02 §2.5.1): frames are unit id + PDU +
+// CRC, delimited by silence. One RtuLine is one physical line: several byte streams (TCP
+// connections to a serial converter) may feed it, and they share its time.
+import { performance } from 'node:perf_hooks';
+import type { BusCore } from './bus-core.js';
+import { hasValidCrc, withCrc } from './crc16.js';
+import { exchangeMs, frameGapMs, type LineSettings } from './line-timing.js';
+import { requestPduLength } from './pdu.js';
+
+/** Unit 0 is broadcast: slaves act but never reply (§2.1). */
+const BROADCAST = 0;
+/** Largest RTU frame: 256 bytes (§2.5.1). */
+const MAX_FRAME = 256;
+/** Unit id + CRC around the PDU. */
+const FRAME_OVERHEAD = 3;
+
+export interface RtuLineOptions extends LineSettings {
+  /** Hold each reply until the line could have carried request and reply (default true). */
+  lineSpeed?: boolean;
+}
+
+export class RtuLine {
+  private lineFreeAt = 0;
+  constructor(
+    private readonly core: BusCore,
+    private readonly options: RtuLineOptions,
+  ) {}
+
+  /** A reader for one byte stream on this line; `send` writes a reply frame to it. */
+  stream(send: (frame: Buffer) => void): { feed(chunk: Buffer): void; close(): void } {
+    let pending: Buffer = Buffer.alloc(0);
+    let firstByteAt = 0;
+    let silence: NodeJS.Timeout | undefined;
+    const gapMs = Math.max(1, frameGapMs(this.options));
+    const take = (frame: Buffer) => {
+      pending = Buffer.alloc(0);
+      this.request(frame, firstByteAt, send);
+    };
+    return {
+      feed: (chunk) => {
+        if (pending.length === 0) firstByteAt = performance.now();
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        clearTimeout(silence);
+        // A request whose length the function code tells is taken as soon as it is whole and
+        // its CRC checks; anything else waits for the 3.5-character silence.
+        for (;;) {
+          const length = (requestPduLength(pending.subarray(1)) ?? Infinity) + FRAME_OVERHEAD;
+          if (pending.length < length || !hasValidCrc(pending.subarray(0, length))) break;
+          const rest = pending.subarray(length);
+          take(pending.subarray(0, length));
+          pending = rest;
+          if (pending.length === 0) return;
+        }
+        if (pending.length > MAX_FRAME) pending = Buffer.alloc(0);
+        silence = setTimeout(() => {
+          // A frame with a bad CRC is discarded without reply (§2.5.1.2), as real slaves do.
+          if (pending.length >= 4 && hasValidCrc(pending)) take(pending);
+          else pending = Buffer.alloc(0);
+        }, gapMs);
+      },
+      close: () => clearTimeout(silence),
+    };
+  }
+
+  private request(frame: Buffer, firstByteAt: number, send: (frame: Buffer) => void): void {
+    const unit = frame[0];
+    const outcome = this.core.handle(unit, frame.subarray(1, frame.length - 2));
+    const replyBytes = outcome.kind === 'reply' && unit !== BROADCAST ? outcome.pdu.length + FRAME_OVERHEAD : 0;
+    let sendAt = performance.now();
+    if (this.options.lineSpeed !== false) {
+      // The request cannot have started before the line was free again, and the reply cannot be
+      // complete before request, turnaround and reply have passed at the line's baud rate.
+      const start = Math.max(firstByteAt, this.lineFreeAt);
+      this.lineFreeAt = start + exchangeMs(this.options, frame.length, replyBytes);
+      sendAt = this.lineFreeAt;
+    }
+    if (outcome.kind === 'silent' || unit === BROADCAST) return;
+    const reply = withCrc(Buffer.concat([Buffer.from([unit]), outcome.pdu]));
+    if (outcome.corrupt) reply[reply.length - 1] ^= 0xff;
+    // +1 ms: libuv timers count whole milliseconds from a cached loop time and may fire a little early.
+    const lineDelay = sendAt > performance.now() ? Math.ceil(sendAt - performance.now()) + 1 : 0;
+    const delay = lineDelay + outcome.delayMs;
+    if (delay > 0) setTimeout(() => send(reply), delay);
+    else send(reply);
+  }
+}
