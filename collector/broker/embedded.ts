@@ -1,0 +1,124 @@
+// The embedded MQTT 3.1.1 broker (aedes): per-gateway credentials checked on connect, an
+// access list confining each gateway to its own subtree, a packet size limit and bounded
+// offline queues. The collector itself talks to it in process (no socket, no credentials).
+import net from 'node:net';
+import tls from 'node:tls';
+import { Aedes, type AuthenticateError, type PublishPacket } from 'aedes';
+import { COLLECTOR_ID, MAX_PAYLOAD_BYTES } from '../../protocol/index.js';
+import type { Logger } from '../../lib/logger.js';
+import type { PublishOptions } from '../ingest/publisher.js';
+import { mayPublish, maySubscribe } from './acl.js';
+import type { MessageBus, MessageHandler } from './message-bus.js';
+import { capOfflineQueues } from './offline-queue-cap.js';
+import { guardPacketSize } from './packet-size-guard.js';
+import { emptyBrokerStats } from './stats.js';
+import { listen } from '../listen.js';
+
+/** Largest MQTT packet accepted (bytes): the largest payload plus room for topic and headers. */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024;
+/** CONNACK return code 4 (MQTT 3.1.1 §3.2.2.3): bad user name or password. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  port: number;
+  /** PEM key and certificate: the listener speaks MQTT over TLS (mqtts://). */
+  tls?: { key: Buffer; cert: Buffer };
+  log: Logger;
+  /** Checks a gateway's credentials (username = gateway id). */
+  checkGateway(gatewayId: string, password: string): Promise<boolean>;
+}
+
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<MessageBus> {
+  const { log } = options;
+  const stats = emptyBrokerStats();
+  const refuse = (what: 'publishRefused' | 'subscribeRefused', client: string, topic: string) => {
+    stats[what]++;
+    log.warn({ clientId: client, topic }, what === 'publishRefused' ? 'publish refused by access list' : 'subscribe refused by access list');
+  };
+  const gatewayOf = new WeakMap<object, string>();
+
+  const broker = await Aedes.createBroker({
+    id: COLLECTOR_ID,
+    authenticate(client, username, password, done) {
+      const gatewayId = username ?? '';
+      const fail = (reason: string) => {
+        stats.authRefused++;
+        log.warn({ clientId: client.id, username: gatewayId, reason }, 'connection refused');
+        const error = new Error(reason) as AuthenticateError;
+        error.returnCode = BAD_USERNAME_OR_PASSWORD;
+        done(error, false);
+      };
+      if (!gatewayId || !password) return fail('missing username or password');
+      options.checkGateway(gatewayId, password.toString('utf8')).then(
+        (ok) => {
+          if (!ok) return fail('unknown gateway or wrong password');
+          gatewayOf.set(client, gatewayId);
+          done(null, true);
+        },
+        (error: Error) => fail(`credential check failed: ${error.message}`),
+      );
+    },
+    authorizePublish(client, packet, done) {
+      const gatewayId = client ? gatewayOf.get(client) : undefined;
+      if (client && (!gatewayId || !mayPublish(gatewayId, packet.topic))) {
+        refuse('publishRefused', client.id, packet.topic);
+        return done(new Error(`publish to ${packet.topic} not allowed`));
+      }
+      done(null);
+    },
+    authorizeSubscribe(client, subscription, done) {
+      const gatewayId = gatewayOf.get(client);
+      if (!gatewayId || !maySubscribe(gatewayId, subscription.topic)) {
+        refuse('subscribeRefused', client.id, subscription.topic);
+        return done(null, null); // SUBACK 0x80 for this filter [MQTT-3.9.3]
+      }
+      done(null, subscription);
+    },
+  });
+  capOfflineQueues(broker, stats);
+  broker.on('clientReady', () => stats.connected++);
+  broker.on('clientDisconnect', () => stats.connected--);
+  broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'));
+
+  const onConnection = (socket: net.Socket) => {
+    guardPacketSize(socket, MAX_PACKET_BYTES, (announced) => {
+      stats.oversizeRefused++;
+      log.warn({ remote: socket.remoteAddress, announced }, `connection closed: packet of ${announced} bytes exceeds ${MAX_PACKET_BYTES}`);
+    });
+    broker.handle(socket);
+  };
+  const server = options.tls ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, onConnection) : net.createServer(onConnection);
+  const address = await listen(server, options.host, options.port, 'MQTT').catch((error) => {
+    broker.close();
+    throw error;
+  });
+
+  return {
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://${address.host}:${address.port}`,
+    stats,
+    async subscribe(filters: string[], handler: MessageHandler) {
+      for (const filter of filters) {
+        await new Promise<void>((resolve) =>
+          broker.subscribe(
+            filter,
+            (packet, callback) => {
+              // The callback releases aedes' delivery slot: holding it until ingest has the
+              // message queued is the backpressure on fast publishers.
+              handler(packet.topic, packet.payload as Buffer).then(callback, callback);
+            },
+            resolve,
+          ),
+        );
+      }
+    },
+    publish(topic: string, payload: Buffer, { qos, retain }: PublishOptions) {
+      const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain, dup: false };
+      return new Promise<void>((resolve, reject) => broker.publish(packet, (error) => (error ? reject(error) : resolve())));
+    },
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// Liveness and what ingest and the broker did since start (counters, refusals).
+import type { Route } from '../router.js';
+
+export const healthRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/health',
+    role: 'read',
+    async handler(_request, { store, ingest, bus }) {
+      return {
+        body: {
+          ok: true,
+          mqttUrl: bus.url,
+          ingest: ingest.stats,
+          broker: bus.stats,
+          readings: await store.readingCount(),
+          quarantined: await store.quarantineCount(),
+        },
+      };
+    },
+  },
+];

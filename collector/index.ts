@@ -1,0 +1,109 @@
+// The collector as a library: `startCollector` wires store → broker → ingest → config
+// service → HTTP API, and `stop()` takes them down in the reverse order, committing what
+// ingest still holds. The CLI (cli.ts), the demo and the benchmarks all start it here.
+import { COLLECTOR_STATE_TOPIC, encodePayload } from '../protocol/index.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { connectExternalBroker } from './broker/external.js';
+import { startEmbeddedBroker } from './broker/embedded.js';
+import type { MessageBus } from './broker/message-bus.js';
+import { verifyPassword } from './broker/secrets.js';
+import { ConfigService } from './config-service/config-service.js';
+import { startHttpServer } from './http/server.js';
+import { NO_ANALYSIS, type Analysis } from './ingest/analysis.js';
+import { Ingest, UP_KINDS } from './ingest/ingest.js';
+import { filterFor } from '../protocol/index.js';
+import { startRetention, DEFAULT_RAW_RETENTION_DAYS } from './store/retention.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export type { Store } from './store/store.js';
+export type { Analysis, StoredEvent } from './ingest/analysis.js';
+
+export interface CollectorOptions {
+  /** SQLite file (created and upgraded as needed). */
+  db: string;
+  /** Interface to listen on (default 0.0.0.0). */
+  host?: string;
+  /** Embedded broker port (default 1883; 0 picks a free one). Ignored with `broker`. */
+  mqttPort?: number;
+  /** HTTP API port (default 8080; 0 picks a free one). */
+  httpPort?: number;
+  /** mqtt://user:pass@host:port of an external broker instead of the embedded one. */
+  broker?: string;
+  /** MQTT client id on the external broker (default tandem-collector). */
+  brokerClientId?: string;
+  /** PEM key and certificate: the embedded broker listens with TLS (mqtts://). */
+  tls?: { key: Buffer; cert: Buffer };
+  /** MQTT URL handed to gateways at enrolment (default: where the broker listens). */
+  publicMqttUrl?: string;
+  /** Raw readings older than this are deleted; minute rollups stay (default 400 days). */
+  rawRetentionDays?: number;
+  /** The models' entry point; a no-op until collector/models plugs in. */
+  analysis?: Analysis;
+  /** Extra HTTP routes (e.g. the alert API) mounted beside the built-in ones. */
+  routes?: import('./http/router.js').Route[];
+  log?: Logger;
+}
+
+export interface RunningCollector {
+  mqttUrl: string;
+  httpUrl: string;
+  store: Store;
+  ingest: Ingest;
+  bus: MessageBus;
+  config: ConfigService;
+  stop(): Promise<void>;
+}
+
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const log = options.log ?? createLogger('collector');
+  const host = options.host ?? '0.0.0.0';
+  const store = new SqliteStore(options.db);
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  const stopAll = async () => {
+    // Last started, first stopped; each runs once even if stop() is called twice.
+    while (cleanups.length) await cleanups.pop()!();
+  };
+  try {
+    const bus = options.broker
+      ? await connectExternalBroker({ url: options.broker, clientId: options.brokerClientId ?? 'tandem-collector', log })
+      : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store) });
+    cleanups.push(() => bus.close());
+    const config = new ConfigService(store, bus, log);
+    const ingest = new Ingest({ store, publisher: bus, analysis: options.analysis ?? NO_ANALYSIS, log });
+    await bus.subscribe(UP_KINDS.map(filterFor), (topic, payload) => ingest.handle(topic, payload));
+    cleanups.push(async () => {
+      await ingest.flush();
+      await bus.publish(COLLECTOR_STATE_TOPIC, encodePayload({ v: 1, online: false }), { qos: 1, retain: true });
+    });
+    await config.start();
+    cleanups.push(() => config.stop());
+    const retention = startRetention(store, options.rawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS, log);
+    cleanups.push(() => retention.stop());
+    const http = await startHttpServer({
+      host,
+      port: options.httpPort ?? 8080,
+      store,
+      ingest,
+      bus,
+      config,
+      publicMqttUrl: options.publicMqttUrl ?? bus.url,
+      routes: options.routes ?? [],
+      log,
+    });
+    cleanups.push(() => http.close());
+    await bus.publish(COLLECTOR_STATE_TOPIC, encodePayload({ v: 1, online: true }), { qos: 1, retain: true });
+    log.info({ mqtt: bus.url, http: http.url, db: options.db }, 'collector started');
+    return { mqttUrl: bus.url, httpUrl: http.url, store, ingest, bus, config, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function gatewayChecker(store: Store) {
+  return async (gatewayId: string, password: string) => {
+    const hash = await store.gatewayPasswordHash(gatewayId);
+    return hash !== null && (await verifyPassword(password, hash));
+  };
+}

@@ -1,0 +1,197 @@
+// Raw readings and their per-meter minute rollups. A reading is keyed by (gateway, seq),
+// so a resend is ignored by the primary key (DESIGN.md: "stores idempotently by
+// (gateway, seq)") and only new readings move the rollups: arrival order does not matter.
+import type { Database, Statement } from 'better-sqlite3';
+import { QUANTITY_NAMES, type Quantity, type Reading } from '../../../protocol/index.js';
+import type { FacilityMinute, FacilityReading } from '../../models/contract.js';
+import type { IncomingReading, StoredReading, TouchedRange, WriteResult } from '../store.js';
+import type { MeterKeys } from './meter-keys.js';
+
+export const MINUTE_MS = 60_000;
+
+interface MinuteAggregate {
+  meter: number;
+  minute: number;
+  pSum: number;
+  pN: number;
+  eFirst: number | null;
+  eFirstT: number | null;
+  eLast: number | null;
+  eLastT: number | null;
+}
+
+interface MinuteRow {
+  meter: number;
+  minute: number;
+  p_sum: number;
+  p_n: number;
+  e_first: number | null;
+  e_first_t: number | null;
+  e_last: number | null;
+  e_last_t: number | null;
+}
+
+export class ReadingTables {
+  private readonly insert: Statement;
+  private readonly upsertMinute: Statement;
+  private readonly selectReadings: Statement;
+  private readonly count: Statement;
+  private readonly prune: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly keys: MeterKeys,
+  ) {
+    const columns = QUANTITY_NAMES.join(', ');
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO readings (gw, seq, meter, t, ${columns}, quality, flags)
+       VALUES (?, ?, ?, ?, ${QUANTITY_NAMES.map(() => '?').join(', ')}, ?, ?)`,
+    );
+    // In an upsert's SET, bare column names are the row's values before the update.
+    this.upsertMinute = db.prepare(`
+      INSERT INTO meter_minutes (meter, minute, p_sum, p_n, e_first, e_first_t, e_last, e_last_t)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (meter, minute) DO UPDATE SET
+        p_sum = p_sum + excluded.p_sum,
+        p_n = p_n + excluded.p_n,
+        e_first = CASE WHEN excluded.e_first_t < coalesce(e_first_t, 9e18) THEN excluded.e_first ELSE e_first END,
+        e_first_t = CASE WHEN excluded.e_first_t < coalesce(e_first_t, 9e18) THEN excluded.e_first_t ELSE e_first_t END,
+        e_last = CASE WHEN excluded.e_last_t > coalesce(e_last_t, -1) THEN excluded.e_last ELSE e_last END,
+        e_last_t = CASE WHEN excluded.e_last_t > coalesce(e_last_t, -1) THEN excluded.e_last_t ELSE e_last_t END`);
+    this.selectReadings = db
+      .prepare(
+        `SELECT seq, t, ${columns}, quality, flags FROM readings
+         WHERE meter = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?`,
+      )
+      .safeIntegers(false);
+    this.count = db.prepare('SELECT count(*) AS n FROM readings');
+    this.prune = db.prepare('DELETE FROM readings WHERE meter = ? AND t < ?');
+  }
+
+  /** Inserts within the caller's transaction; returns the new readings and touched minutes. */
+  write(readings: IncomingReading[]): WriteResult {
+    const inserted: FacilityReading[] = [];
+    let newRows = 0;
+    const minutes = new Map<string, MinuteAggregate>();
+    const args: unknown[] = new Array(6 + QUANTITY_NAMES.length);
+    for (const { gatewayId, reading, flags } of readings) {
+      const meter = this.keys.meter(gatewayId, reading.meter);
+      const gw = this.keys.gateway(gatewayId);
+      if (!meter || gw === undefined) throw new Error(`meter ${gatewayId}/${reading.meter} is not registered`);
+      args[0] = gw;
+      args[1] = reading.seq;
+      args[2] = meter.key;
+      args[3] = reading.t;
+      for (let i = 0; i < QUANTITY_NAMES.length; i++) args[4 + i] = reading.values[QUANTITY_NAMES[i]!] ?? null;
+      args[4 + QUANTITY_NAMES.length] = reading.quality ? JSON.stringify(reading.quality) : null;
+      args[5 + QUANTITY_NAMES.length] = flags;
+      if (this.insert.run(...args).changes === 0) continue; // a resend: already stored
+      newRows++;
+      if (flags !== 0) continue; // implausible instants stay out of rollups and models
+      inserted.push({ ...reading, facility: meter.facility });
+      accumulate(minutes, meter.key, reading);
+    }
+    const touched = new Map<string, TouchedRange>();
+    for (const m of minutes.values()) {
+      this.upsertMinute.run(m.meter, m.minute, m.pSum, m.pN, m.eFirst, m.eFirstT, m.eLast, m.eLastT);
+      const facility = this.keys.facilityOfKey(m.meter)!;
+      const range = touched.get(facility);
+      // The next minute's energy is a difference from this one's last counter value.
+      const to = m.minute + MINUTE_MS;
+      if (!range) touched.set(facility, { facility, fromMinute: m.minute, toMinute: to });
+      else {
+        range.fromMinute = Math.min(range.fromMinute, m.minute);
+        range.toMinute = Math.max(range.toMinute, to);
+      }
+    }
+    return { newRows, inserted, touched: [...touched.values()] };
+  }
+
+  readings(gatewayId: string, meterId: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
+    const meter = this.keys.meter(gatewayId, meterId);
+    if (!meter) return [];
+    const rows = this.selectReadings.safeIntegers(true).all(meter.key, fromMs, toMs, limit) as Record<string, unknown>[];
+    return rows.map((row) => {
+      const values: Partial<Record<Quantity, number>> = {};
+      for (const q of QUANTITY_NAMES) if (row[q] !== null) values[q] = row[q] as number;
+      const stored: StoredReading = { gatewayId, seq: row.seq as bigint, meter: meterId, t: Number(row.t), values, flags: Number(row.flags) };
+      if (row.quality) stored.quality = JSON.parse(row.quality as string);
+      return stored;
+    });
+  }
+
+  /** FacilityMinute per minute with data: mean power per meter summed, energy from counter differences. */
+  minutes(facility: string, fromMs: number, toMs: number): FacilityMinute[] {
+    const meterKeys = this.keys.metersOfFacility(facility);
+    if (meterKeys.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM meter_minutes WHERE meter IN (${meterKeys.map(() => '?').join(',')})
+         AND minute >= ? AND minute < ? ORDER BY minute, meter`,
+      )
+      .all(...meterKeys, fromMs - MINUTE_MS, toMs) as MinuteRow[];
+    const lastByMeter = new Map<number, MinuteRow>();
+    const result: FacilityMinute[] = [];
+    let current: FacilityMinute | null = null;
+    for (const row of rows) {
+      const previous = lastByMeter.get(row.meter);
+      lastByMeter.set(row.meter, row);
+      if (row.minute < fromMs) continue;
+      if (!current || current.minute !== row.minute) {
+        current = { facility, minute: row.minute, powerW: null, energyKWh: null, metersReporting: 0 };
+        result.push(current);
+      }
+      current.metersReporting++;
+      if (row.p_n > 0) current.powerW = (current.powerW ?? 0) + row.p_sum / row.p_n;
+      const energy = minuteEnergy(row, previous);
+      if (energy !== null) current.energyKWh = (current.energyKWh ?? 0) + energy;
+    }
+    return result;
+  }
+
+  total(): number {
+    return (this.count.get() as { n: number }).n;
+  }
+
+  /** Per meter, so that the (meter, t) index does the work instead of a table scan. */
+  pruneBefore(beforeMs: number): number {
+    let deleted = 0;
+    for (const key of this.keys.allMeterKeys()) deleted += this.prune.run(key, beforeMs).changes;
+    return deleted;
+  }
+}
+
+function accumulate(minutes: Map<string, MinuteAggregate>, meter: number, reading: Reading): void {
+  const minute = reading.t - (reading.t % MINUTE_MS);
+  const id = `${meter}:${minute}`;
+  let m = minutes.get(id);
+  if (!m) {
+    m = { meter, minute, pSum: 0, pN: 0, eFirst: null, eFirstT: null, eLast: null, eLastT: null };
+    minutes.set(id, m);
+  }
+  const p = reading.values.p;
+  if (p !== undefined && !reading.quality?.p) {
+    m.pSum += p;
+    m.pN++;
+  }
+  const e = reading.values.ei;
+  if (e !== undefined && !reading.quality?.ei) {
+    if (m.eFirstT === null || reading.t < m.eFirstT) [m.eFirst, m.eFirstT] = [e, reading.t];
+    if (m.eLastT === null || reading.t > m.eLastT) [m.eLast, m.eLastT] = [e, reading.t];
+  }
+}
+
+/**
+ * Energy of one meter in one minute: its last counter value minus the previous minute's
+ * last one; without a previous minute, the spread within the minute. A counter going
+ * backwards gives null (meter-integrity reports it from the readings).
+ */
+function minuteEnergy(row: MinuteRow, previous: MinuteRow | undefined): number | null {
+  if (row.e_last === null) return null;
+  let base: number | null = null;
+  if (previous && previous.minute === row.minute - MINUTE_MS && previous.e_last !== null) base = previous.e_last;
+  else if (row.e_first_t !== row.e_last_t) base = row.e_first;
+  if (base === null) return null;
+  const energy = row.e_last - base;
+  return energy >= 0 ? energy : null;
+}

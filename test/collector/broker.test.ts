@@ -1,0 +1,91 @@
+// The embedded broker over real sockets: credentials, the per-gateway access list, the
+// packet size limit, and that every refusal is counted where the health API shows it.
+import t from 'tap';
+import net from 'node:net';
+import { topicFor, COLLECTOR_STATE_TOPIC, decodePayload } from '../../protocol/index.js';
+import { mayPublish, maySubscribe } from '../../collector/broker/acl.js';
+import { MAX_PACKET_BYTES } from '../../collector/broker/embedded.js';
+import { connectGateway, nextMessage, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
+
+t.test('acl – a gateway publishes only its own up topics and subscribes only its own subtree', async (t) => {
+  t.ok(mayPublish('gw-a', topicFor('gw-a', 'data')));
+  t.ok(mayPublish('gw-a', topicFor('gw-a', 'state')));
+  t.notOk(mayPublish('gw-a', topicFor('gw-b', 'data')), 'another gateway');
+  t.notOk(mayPublish('gw-a', topicFor('gw-a', 'config')), 'a down topic');
+  t.notOk(mayPublish('gw-a', 'tandem/v1/gw-a/other'));
+  t.ok(maySubscribe('gw-a', topicFor('gw-a', 'config')));
+  t.ok(maySubscribe('gw-a', 'tandem/v1/gw-a/#'));
+  t.ok(maySubscribe('gw-a', COLLECTOR_STATE_TOPIC));
+  t.notOk(maySubscribe('gw-a', 'tandem/v1/+/ack'));
+  t.notOk(maySubscribe('gw-a', '#'));
+  t.notOk(maySubscribe('gw-a', 'tandem/v1/gw-ab/ack'), 'a gateway whose id only starts the same');
+});
+
+t.test('embedded broker – refuses strangers and confines each gateway, counting every refusal', async (t) => {
+  const { db, cleanup } = tempDir();
+  seedRegistry(db);
+  const collector = await startTestCollector(db);
+  t.teardown(async () => {
+    await collector.stop();
+    cleanup();
+  });
+
+  await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', 'wrong password'), /Bad username or password/i, 'wrong password');
+  await t.rejects(connectGateway(collector.mqttUrl, 'gw-zz', PASSWORD), /Bad username or password/i, 'unknown gateway');
+  await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', ''), /Bad username or password/i, 'no password');
+  t.equal(collector.bus.stats.authRefused, 3);
+
+  const a = await connectGateway(collector.mqttUrl, 'gw-a');
+  const b = await connectGateway(collector.mqttUrl, 'gw-b');
+  t.teardown(() => {
+    a.end(true);
+    b.end(true);
+  });
+
+  // mqtt.js turns a SUBACK failure code 0x80 into a rejection.
+  for (const foreign of [topicFor('gw-b', 'ack'), topicFor('gw-b', 'config'), 'tandem/v1/+/data']) {
+    await t.rejects(a.subscribeAsync(foreign, { qos: 1 }), /Subscribe error/, `refused: ${foreign}`);
+  }
+  const granted = await a.subscribeAsync([topicFor('gw-a', 'config'), COLLECTOR_STATE_TOPIC], { qos: 1 });
+  t.same(granted.map((g) => g.qos), [1, 1], 'its own topics and the collector state are granted');
+  t.equal(collector.bus.stats.subscribeRefused, 3);
+
+  const online = decodePayload(await nextMessage(a, COLLECTOR_STATE_TOPIC));
+  t.same(online, { ok: true, value: { v: 1, online: true } }, 'the retained collector state is readable');
+
+  // B listens on its own data topic; A tries to write into it and is disconnected.
+  await b.subscribeAsync(topicFor('gw-b', 'ack'), { qos: 1 });
+  let leaked = false;
+  b.on('message', (topic) => (leaked ||= topic === topicFor('gw-b', 'ack')));
+  const closed = new Promise((resolve) => a.once('close', resolve));
+  a.publish(topicFor('gw-b', 'ack'), Buffer.from('{"v":1}'), { qos: 1 });
+  await closed;
+  t.equal(collector.bus.stats.publishRefused, 1, 'counted');
+  t.notOk(leaked, 'gateway B never saw it');
+});
+
+t.test('embedded broker – closes a connection that announces an oversized packet', async (t) => {
+  const { db, cleanup } = tempDir();
+  seedRegistry(db);
+  const collector = await startTestCollector(db);
+  t.teardown(async () => {
+    await collector.stop();
+    cleanup();
+  });
+  const url = new URL(collector.mqttUrl);
+  const socket = net.connect(Number(url.port), url.hostname);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  // A PUBLISH fixed header (0x30) announcing MAX_PACKET_BYTES + 1 bytes, as a 4-byte varint.
+  let length = MAX_PACKET_BYTES + 1;
+  const header = [0x30];
+  do {
+    let byte = length % 128;
+    length = Math.floor(length / 128);
+    if (length > 0) byte |= 0x80;
+    header.push(byte);
+  } while (length > 0);
+  const ended = new Promise((resolve) => socket.once('close', resolve));
+  socket.write(Buffer.from(header));
+  await ended;
+  t.equal(collector.bus.stats.oversizeRefused, 1);
+});
