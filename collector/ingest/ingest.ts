@@ -1,7 +1,7 @@
 // Ingest: one dispatcher over one handler per message kind (the aedes lib/handlers shape).
 // Every message from a gateway ends up stored, recorded, or quarantined with its reason;
 // a handler's failure is logged and quarantined, never thrown back at the broker.
-import { parseTopic, TOPIC_KINDS, type TopicKind } from '../../protocol/index.js';
+import { COLLECTOR_STATE_TOPIC, parseTopic, TOPIC_KINDS, type TopicKind } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MeterDirectory, Store } from '../store/store.js';
 import type { Analysis } from './analysis.js';
@@ -62,6 +62,7 @@ export class Ingest {
 
   /** Entry point for every message the broker delivers on an `up` topic. */
   async handle(topic: string, payload: Buffer): Promise<void> {
+    if (topic === COLLECTOR_STATE_TOPIC) return; // our own state, matched by tandem/v1/+/state
     const receivedAt = this.now();
     this.stats.messages++;
     const parsed = parseTopic(topic);
