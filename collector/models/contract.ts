@@ -34,6 +34,10 @@ export interface EnterpriseInfo {
   name: string;
   group: string | null;
   gatewayId: string;
+  /** IANA zone for daily models' day boundaries; absent: the engine's default (Asia/Shanghai). */
+  timeZone?: string;
+  /** The gateway's poll interval (s); data-gap waits max(3 polls, 5 min). Absent: 15 s. */
+  pollIntervalS?: number;
 }
 
 /** A regulator's stop or limit-production window. */
@@ -86,4 +90,11 @@ export interface AlertEvent {
   /** Inside a declared notice: recorded as declared, not raised as a violation. */
   declared: boolean;
   message: string;
+  /** Event time at which the rule was met (run start + dwell; end of day for daily models). */
+  detectedAt?: number;
+  /**
+   * Set when re-evaluation with data that arrived later no longer finds the condition (a
+   * data gap filled by the backlog, a run merged into a longer one): why it was withdrawn.
+   */
+  withdrawn?: string;
 }
