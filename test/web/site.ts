@@ -1,0 +1,83 @@
+// The browser test's factories: three enterprises (a kiln and its dust collector each), and
+// a day of per-minute readings shaped like a real plant — production runs in shifts with
+// short stops, treatment follows it — with, for one enterprise, a stretch where the dust
+// collector is off while the kiln runs (the treatment-off picture inspectors look for).
+import type { Enterprise, Reading } from '../../protocol/index.js';
+
+export const MINUTE_MS = 60_000;
+export const DAY_MINUTES = 24 * 60;
+/** Kiln and dust collector running power (W). */
+const KILN_W = 420_000;
+const DUST_W = 85_000;
+/** Standby draw when off (W). */
+const STANDBY_W = 1_500;
+/** The kiln stops for 40 min every 6 h (minutes). */
+const SHIFT_MINUTES = 360;
+const STOP_MINUTES = 40;
+
+export interface SiteSpec {
+  id: string;
+  name: string;
+  gatewayId: string;
+  group: string;
+}
+
+export const SITES: SiteSpec[] = [
+  { id: 'ent-steel', name: '华南钢铁有限公司', gatewayId: 'gw-steel', group: '东区' },
+  { id: 'ent-cement', name: '江北水泥厂', gatewayId: 'gw-cement', group: '东区' },
+  { id: 'ent-paint', name: '明辉喷涂车间', gatewayId: 'gw-paint', group: '西区' },
+];
+
+export function enterpriseOf(site: SiteSpec): Enterprise {
+  const kiln = `${site.id}-kiln`;
+  const dust = `${site.id}-dust`;
+  return {
+    id: site.id,
+    name: site.name,
+    group: site.group,
+    gateway: { id: site.gatewayId, pollIntervalS: 60, buses: [{ id: 'bus1', kind: 'tcp', host: '127.0.0.1', port: 5020 }] },
+    facilities: [
+      { id: kiln, name: '1号窑炉', kind: 'production', thresholds: { offBelowW: 20_000, runningAboveW: 200_000 } },
+      { id: dust, name: '1号除尘风机', kind: 'treatment', serves: [kiln], thresholds: { offBelowW: 5_000, runningAboveW: 40_000, runningLevelW: DUST_W } },
+    ],
+    meters: [
+      { id: 'm-kiln', facility: kiln, bus: 'bus1', unit: 1, profile: 'dtsu666' },
+      { id: 'm-dust', facility: dust, bus: 'bus1', unit: 2, profile: 'dtsu666' },
+    ],
+  };
+}
+
+/** Minutes (from the day's start) in which the dust collector is off while the kiln runs. */
+export interface Violation {
+  fromMinute: number;
+  toMinute: number;
+}
+
+/**
+ * One reading per meter per minute over the `minutes` before `end` (epoch ms), sequence
+ * numbers from `firstSeq`. Power wobbles a little so the curves look measured.
+ */
+export function plantReadings(end: number, minutes: number, firstSeq: bigint, violation?: Violation): Reading[] {
+  const start = Math.floor(end / MINUTE_MS) * MINUTE_MS - minutes * MINUTE_MS;
+  const readings: Reading[] = [];
+  let seq = firstSeq;
+  let kilnKWh = 15_000;
+  let dustKWh = 3_000;
+  for (let k = 0; k < minutes; k++) {
+    const t = start + k * MINUTE_MS;
+    const kilnRuns = k % SHIFT_MINUTES >= STOP_MINUTES;
+    const dustOff = violation !== undefined && k >= violation.fromMinute && k < violation.toMinute;
+    const kilnW = kilnRuns ? KILN_W + 25_000 * Math.sin(k / 17) + 8_000 * Math.sin(k / 3.1) : STANDBY_W;
+    const dustW = kilnRuns && !dustOff ? DUST_W + 4_000 * Math.sin(k / 11) : STANDBY_W / 3;
+    kilnKWh += kilnW / 1000 / 60;
+    dustKWh += dustW / 1000 / 60;
+    readings.push(meterReading(seq++, 'm-kiln', t, kilnW, kilnKWh));
+    readings.push(meterReading(seq++, 'm-dust', t + 200, dustW, dustKWh));
+  }
+  return readings;
+}
+
+function meterReading(seq: bigint, meter: string, t: number, powerW: number, energyKWh: number): Reading {
+  const current = powerW / (3 * 230 * 0.92);
+  return { seq, meter, t, values: { u1: 230.2, u2: 229.8, u3: 231.0, i1: current, i2: current, i3: current, p: powerW, pf: 0.92, f: 50, ei: energyKWh } };
+}
