@@ -16,7 +16,7 @@ const CLOSE_WAIT_MS = 2000;
  * answer to the next request of the same shape. After a timeout the line is kept quiet this
  * long and whatever arrives meanwhile is dropped (the same remedy as libmodbus' flush).
  */
-const RTU_LATE_ANSWER_GUARD_MS = 200;
+const RTU_LATE_ANSWER_GUARD_MS = 100;
 
 export interface StreamSpec {
   kind: TransportKind;

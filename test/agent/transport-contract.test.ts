@@ -9,7 +9,7 @@ import { ptySkipReason, startPtyPair } from '../helpers/pty-pair.js';
 const TIMEOUT_MS = 300;
 const EVENT_WAIT_MS = 5000;
 /** how late unit 4 answers: inside the RTU guard time, any delay on TCP (transaction ids) */
-const LATE_MS = 100;
+const LATE_MS = 30;
 
 interface Bench {
   server: TestServer;
