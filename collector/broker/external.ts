@@ -55,8 +55,11 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
     for (const handler of handlers) void handler(topic, payload);
   });
 
+  const shown = new URL(options.url);
+  shown.username = '';
+  shown.password = '';
   return {
-    url: options.url,
+    url: shown.toString().replace(/\/$/, ''),
     stats,
     async subscribe(filters: string[], handler: MessageHandler) {
       handlers.push(handler);

@@ -57,7 +57,7 @@ t.test('embedded broker – refuses strangers and confines each gateway, countin
   await b.subscribeAsync(topicFor('gw-b', 'ack'), { qos: 1 });
   let leaked = false;
   b.on('message', (topic) => (leaked ||= topic === topicFor('gw-b', 'ack')));
-  const closed = new Promise((resolve) => a.once('close', resolve));
+  const closed = new Promise<void>((resolve) => a.once('close', () => resolve()));
   a.publish(topicFor('gw-b', 'ack'), Buffer.from('{"v":1}'), { qos: 1 });
   await closed;
   t.equal(collector.bus.stats.publishRefused, 1, 'counted');
