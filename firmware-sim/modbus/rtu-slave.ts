@@ -19,6 +19,21 @@ export interface RtuLineOptions extends LineSettings {
   lineSpeed?: boolean;
 }
 
+/** The whole frames in `bytes`: the frame at 0 if its CRC checks, else known-length requests after noise. */
+function findFrames(bytes: Buffer): Buffer[] {
+  if (bytes.length >= 4 && hasValidCrc(bytes)) return [bytes];
+  const frames: Buffer[] = [];
+  let at = 0;
+  while (at < bytes.length - 3) {
+    const length = (requestPduLength(bytes.subarray(at + 1)) ?? Infinity) + FRAME_OVERHEAD;
+    if (at + length <= bytes.length && hasValidCrc(bytes.subarray(at, at + length))) {
+      frames.push(bytes.subarray(at, at + length));
+      at += length;
+    } else at++;
+  }
+  return frames;
+}
+
 export class RtuLine {
   private lineFreeAt = 0;
   constructor(
@@ -53,9 +68,11 @@ export class RtuLine {
         }
         if (pending.length > MAX_FRAME) pending = Buffer.alloc(0);
         silence = setTimeout(() => {
-          // A frame with a bad CRC is discarded without reply (§2.5.1.2), as real slaves do.
-          if (pending.length >= 4 && hasValidCrc(pending)) take(pending);
-          else pending = Buffer.alloc(0);
+          // A frame with a bad CRC is discarded without reply (§2.5.1.2), as real slaves do; a
+          // whole request after line noise (glued on by a converter's TCP buffering) is kept.
+          const frames = findFrames(pending);
+          pending = Buffer.alloc(0);
+          for (const frame of frames) take(frame);
         }, gapMs);
       },
       close: () => clearTimeout(silence),
