@@ -7,6 +7,7 @@ import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js'
 import { hashPassword } from '../../collector/broker/secrets.js';
 import type { RunningCollector } from '../../collector/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
+import { orderRoutes } from '../../collector/http/routes/orders.js';
 import { viewRoutes } from '../../collector/http/routes/views.js';
 import { serveWeb } from '../../collector/http/routes/web.js';
 import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
@@ -25,7 +26,7 @@ export interface Stand {
 
 export async function startStand(): Promise<Stand> {
   const temp = tempDir();
-  const collector = await startTestCollector(temp.db, { routes: viewRoutes });
+  const collector = await startTestCollector(temp.db, { routes: [...viewRoutes, ...orderRoutes] });
   const store = collector.store;
   const now = Date.now();
   for (const site of SITES) {

@@ -1,4 +1,4 @@
-// The overview: each enterprise's state, facility count, open and overdue alerts and its
+// The overview: each enterprise's state, its facilities, open and overdue alerts and its
 // newest data, with totals for the cards at the top of the page.
 import type { Store } from '../../store/store.js';
 import { activeAlerts } from './alert-reader.js';
@@ -35,7 +35,7 @@ export async function overview(store: Store, now: number) {
       return {
         ...e,
         state,
-        facilities: own.length,
+        facilities: own.map((f) => ({ id: f.id, name: f.name, kind: f.kind })),
         openAlerts: mine.length,
         overdueAlerts: mine.filter((a) => a.overdue).length,
         lastDataAt: known.length ? Math.max(...known) : null,

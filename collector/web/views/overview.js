@@ -38,7 +38,7 @@ function enterpriseTable({ enterprises, now }) {
     h('a', { href: `#/enterprise/${encodeURIComponent(e.id)}` }, e.name),
     e.group ?? t('common.none'),
     badge(e.state, label('state', e.state)),
-    String(e.facilities),
+    String(e.facilities.length),
     e.openAlerts ? h('a', { href: `#/alerts?enterprise=${encodeURIComponent(e.id)}&state=active` }, String(e.openAlerts)) : '0',
     e.overdueAlerts ? badge('overdue', String(e.overdueAlerts)) : '0',
     ago(e.lastDataAt, now),
