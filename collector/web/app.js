@@ -27,6 +27,8 @@ let cleanups = [];
 let renderCount = 0;
 /** Why the login form is shown again (e.g. the collector could not be reached). */
 let loginNotice = null;
+/** A confirmation for the next render only (e.g. "saved"). */
+let flash = null;
 
 /** Shows an API error (or any text) above the page until the next page change. */
 export function showError(error) {
@@ -37,6 +39,21 @@ export function showError(error) {
 export function clearError() {
   banner.hidden = true;
   banner.textContent = '';
+}
+
+/**
+ * POSTs `body` to an API path, then renders the page again with a confirmation
+ * (`done(result)` gives its text); on failure the error stays on the page as it is.
+ */
+async function post(path, body, done) {
+  clearError();
+  try {
+    const result = await api(path, { method: 'POST', body });
+    flash = done(result);
+    await route();
+  } catch (error) {
+    showError(error);
+  }
 }
 
 function parseRoute() {
@@ -72,7 +89,9 @@ async function route() {
     if (mine !== renderCount) return; // the operator moved on meanwhile
     const root = h('section', { class: `view view-${name}` });
     main.replaceChildren(root);
-    await view.render({ root, args, query, role, onCleanup: (fn) => cleanups.push(fn), showError, clearError, rerender: route });
+    const notice = flash;
+    flash = null;
+    await view.render({ root, args, query, role, flash: notice, post, onCleanup: (fn) => cleanups.push(fn), showError, clearError });
   } catch (error) {
     if (error?.status === 401) {
       loginNotice = error.userMessage;

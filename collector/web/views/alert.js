@@ -11,7 +11,7 @@ const DISPOSITIONS = ['violation', 'equipment-fault', 'declared', 'false-alarm']
 /** Context shown around the alert window on its chart: half its length, at least 30 min. */
 const MIN_MARGIN_MS = 30 * 60 * 1000;
 
-export async function render({ root, args, role, onCleanup, showError, clearError, rerender }) {
+export async function render({ root, args, role, flash, post, onCleanup }) {
   const id = args[0];
   const alert = await api(`/alerts/${encodeURIComponent(id)}`);
   const margin = Math.max(MIN_MARGIN_MS, (alert.to - alert.from) / 2);
@@ -20,18 +20,7 @@ export async function render({ root, args, role, onCleanup, showError, clearErro
   );
   const facilityName = new Map(view.facilities.map((f) => [f.id, f.name]));
   const chartBox = h('div', { class: 'chart', id: 'alert-chart' });
-  const act = async (step, body) => {
-    clearError();
-    try {
-      const updated = await api(`/alerts/${encodeURIComponent(id)}/${step}`, { method: 'POST', body });
-      sessionStorage.setItem('tandem.flash', t('alert.done', { state: label('astate', updated.state ?? step) }));
-      await rerender();
-    } catch (error) {
-      showError(error);
-    }
-  };
-  const flash = sessionStorage.getItem('tandem.flash');
-  sessionStorage.removeItem('tandem.flash');
+  const act = (step, body) => post(`/alerts/${encodeURIComponent(id)}/${step}`, body, (updated) => t('alert.done', { state: label('astate', updated.state) }));
   fill(
     root,
     h('p', null, h('a', { href: '#/alerts' }, `← ${t('common.back')}`)),

@@ -8,26 +8,17 @@ import { label, t } from '../i18n.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function render({ root, role, showError, clearError, rerender }) {
+export async function render({ root, role, flash, post, showError }) {
   const [overview, { orders }, { notices }] = await Promise.all([api('/views/overview'), api('/orders'), api('/notices')]);
   const enterpriseName = new Map(overview.enterprises.map((e) => [e.id, e.name]));
   const facilities = overview.enterprises.flatMap((e) => e.facilities.map((f) => ({ ...f, enterprise: e.name })));
   const facilityName = new Map(facilities.map((f) => [f.id, `${f.enterprise} · ${f.name}`]));
-  const submit = (path, read) => async (event) => {
+  const submit = (path, read) => (event) => {
     event.preventDefault();
-    clearError();
     const body = read(new FormData(event.target));
     if (typeof body === 'string') return showError(body);
-    try {
-      await api(path, { method: 'POST', body });
-      sessionStorage.setItem('tandem.flash', t('form.saved'));
-      await rerender();
-    } catch (error) {
-      showError(error);
-    }
+    return post(path, body, () => t('form.saved'));
   };
-  const flash = sessionStorage.getItem('tandem.flash');
-  sessionStorage.removeItem('tandem.flash');
   fill(
     root,
     flash ? h('p', { class: 'notice', id: 'flash' }, flash) : null,
