@@ -1,5 +1,21 @@
-// Every built-in resource's routes, in one list.
+// Every built-in resource's routes, in one list (the alert routes are mounted by the models).
 import type { Route } from '../router.js';
+import { enrollRoutes } from './enroll.js';
+import { enterpriseRoutes } from './enterprises.js';
+import { facilityRoutes } from './facilities.js';
+import { gatewayRoutes } from './gateways.js';
 import { healthRoutes } from './health.js';
+import { meterRoutes } from './meters.js';
+import { quarantineRoutes } from './quarantine.js';
+import { tokenRoutes } from './tokens.js';
 
-export const BUILTIN_ROUTES: Route[] = [...healthRoutes];
+export const BUILTIN_ROUTES: Route[] = [
+  ...healthRoutes,
+  ...gatewayRoutes,
+  ...enrollRoutes,
+  ...enterpriseRoutes,
+  ...facilityRoutes,
+  ...meterRoutes,
+  ...quarantineRoutes,
+  ...tokenRoutes,
+];

@@ -2,6 +2,7 @@
 // the overview, an enterprise's power curves with its alerts, and the gateways table.
 // They read through the Store interface only, like every other route.
 import { collectorError } from '../../errors.js';
+import type { FacilityInfo } from '../../models/contract.js';
 import type { ApiRequest, Route } from '../router.js';
 import { alertsOverlapping } from '../views/alert-reader.js';
 import { gatewayRows } from '../views/gateway-rows.js';
@@ -40,7 +41,7 @@ export const viewRoutes: Route[] = [
       const all = (await store.facilityInfos()).filter((f) => f.enterpriseId === id);
       const unknown = only?.filter((f) => !all.some((x) => x.id === f));
       if (unknown?.length) throw collectorError('TANDEM_COLLECTOR_INVALID', `facilities: '${unknown.join("', '")}' is not a facility of enterprise '${id}'`);
-      const shown = only ? all.filter((f) => only.includes(f.id)) : all;
+      const shown = only ? withLinked(all, only) : all;
       const series = await powerSeries(store, shown, from, to, points);
       const facilities = await Promise.all(all.map(async (f) => ({ id: f.id, name: f.name, kind: f.kind, serves: f.serves, latestW: (await latestPower(store, f.id, at))?.powerW ?? null })));
       return { body: { enterprise, facilities, from, to, ...series, alerts: await alertsOverlapping(store, id, from, to, at) } };
@@ -53,6 +54,13 @@ export const viewRoutes: Route[] = [
     handler: async (_request, { store, now }) => ({ body: { now: now(), gateways: await gatewayRows(store) } }),
   },
 ];
+
+/** The facilities named and those linked to them, so an alert's chart shows both sides (DESIGN.md "Link"). */
+function withLinked(all: FacilityInfo[], ids: string[]): FacilityInfo[] {
+  const named = new Set(ids);
+  const linked = (f: FacilityInfo) => f.serves.some((p) => named.has(p)) || all.some((t) => named.has(t.id) && t.serves.includes(f.id));
+  return all.filter((f) => named.has(f.id) || linked(f));
+}
 
 /** ?from=&to= (epoch ms, default the last day) and ?points= (default DEFAULT_POINTS), checked. */
 function rangeOf({ query }: ApiRequest, now: number): { from: number; to: number; points: number } {
