@@ -1,0 +1,96 @@
+// What the page relies on from the server, without a browser: the static files (and only
+// them), the view endpoints' numbers, refusals that name the field, and the two
+// dictionaries having the same keys.
+import t from 'tap';
+import { SITES } from './site.js';
+import { startStand, VIOLATION, type Stand } from './stand.js';
+
+let stand: Stand;
+t.before(async () => {
+  stand = await startStand();
+});
+t.teardown(() => stand?.stop());
+
+async function get(path: string, token: string | null = stand.token, headers: Record<string, string> = {}) {
+  const response = await fetch(stand.pageUrl + path, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+async function post(path: string, body: unknown) {
+  const response = await fetch(stand.pageUrl + path, { method: 'POST', headers: { authorization: `Bearer ${stand.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as { error?: { message: string } } & Record<string, unknown> };
+}
+
+t.test('web files – the page, its modules and uPlot are served; nothing else is', async (t) => {
+  const index = await get('/', null);
+  t.equal(index.status, 200);
+  t.match(index.headers.get('content-type'), /text\/html/);
+  t.match(index.text, /\/web\/app\.js/);
+  t.match((await get('/web/views/enterprise.js', null)).headers.get('content-type'), /javascript/);
+  t.equal((await get('/vendor/uplot/uPlot.esm.js', null)).status, 200);
+  const again = await get('/web/app.js', null, { 'if-none-match': index.headers.get('etag') ?? '' });
+  t.equal(again.status, 200, 'another file’s etag does not match');
+  const app = await get('/web/app.js', null);
+  t.equal((await get('/web/app.js', null, { 'if-none-match': app.headers.get('etag')! })).status, 304, 'an unchanged file costs a 304');
+  for (const path of ['/web/README.md', '/web/../index.ts', '/web/%2e%2e/index.ts', '/vendor/uplot/package.json', '/web/.hidden.js']) {
+    t.not((await get(path, null)).status, 200, `${path} is not served`);
+  }
+  t.equal((await get('/web/nope.js', null)).status, 404);
+});
+
+t.test('web dictionaries – Chinese and English have the same keys', async (t) => {
+  const load = async (lang: string) => ((await import(`../../collector/web/i18n/${lang}.js`)) as { default: Record<string, string> }).default;
+  const [zh, en] = [await load('zh'), await load('en')];
+  t.same(Object.keys(en).sort(), Object.keys(zh).sort());
+  t.ok(Object.keys(zh).length > 100);
+});
+
+t.test('views – overview states and the series numbers', async (t) => {
+  const overview = JSON.parse((await get('/api/v1/views/overview')).text);
+  t.same(overview.totals.byState, { tandem: 2, alert: 0, gap: 0, offline: 1 });
+  const steel = overview.enterprises.find((e: { id: string }) => e.id === SITES[0]!.id);
+  t.same(steel.facilities.map((f: { kind: string }) => f.kind), ['production', 'treatment']);
+  t.ok(Date.now() - steel.lastDataAt < 3 * 60_000, 'newest data is the last minute fed');
+
+  // The violation's hour, per minute: the kiln runs, the dust collector is off.
+  const series = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series`)).text);
+  const dayStart = series.t[0];
+  const from = dayStart + (VIOLATION.fromMinute + 5) * 60_000;
+  const zoom = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=${from}&to=${from + 30 * 60_000}`)).text);
+  t.equal(zoom.stepMs, 60_000, 'half an hour is shown per minute');
+  const [kiln, dust] = zoom.series;
+  t.ok(kiln.values.every((w: number) => w > 300_000), 'kiln running');
+  t.ok(dust.values.every((w: number) => w < 5_000), 'dust collector off');
+  t.equal(series.series[0].values.length, series.t.length);
+
+  const only = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series?facilities=${SITES[0]!.id}-dust`)).text);
+  t.same(only.series.map((s: { id: string }) => s.id), [`${SITES[0]!.id}-kiln`, `${SITES[0]!.id}-dust`], 'a facility comes with the ones linked to it');
+});
+
+t.test('views – refusals name what to fix', async (t) => {
+  const message = async (path: string) => JSON.parse((await get(path)).text).error.message as string;
+  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=abc`), /from: 'abc' is not a non-negative number/);
+  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=10&to=5`), /from \(10\) must be before to \(5\)/);
+  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=0&to=${100 * 86_400_000}`), /longer than 62 days/);
+  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?facilities=x`), /facilities: 'x' is not a facility of enterprise/);
+  t.equal((await get('/api/v1/views/enterprises/nope/series')).status, 404);
+  t.equal((await get('/api/v1/views/overview', null)).status, 401);
+  t.equal((await get('/api/v1/views/overview', 'tdm_wrong')).status, 401);
+});
+
+t.test('orders and notices – entered, listed, and refused with the field named', async (t) => {
+  const from = Date.UTC(2026, 0, 10, 0);
+  const to = from + 86_400_000;
+  const group = await post('/api/v1/orders', { kind: 'stop', group: '东区', from, to });
+  t.equal(group.status, 201);
+  t.same((group.body.enterpriseIds as string[]).sort(), [SITES[0]!.id, SITES[1]!.id].sort(), 'a group order is expanded to its enterprises');
+  t.match((await post('/api/v1/orders', { kind: 'limit', enterpriseIds: [SITES[0]!.id], from, to })).body.error?.message, /limitPct: a limit order needs/);
+  t.match((await post('/api/v1/orders', { kind: 'stop', enterpriseIds: ['nope'], from, to })).body.error?.message, /enterpriseIds: no enterprise 'nope'/);
+  t.match((await post('/api/v1/orders', { kind: 'stop', enterpriseIds: [SITES[0]!.id], from: to, to: from })).body.error?.message, /to: must be after from/);
+  t.match((await post('/api/v1/orders', { kind: 'pause', enterpriseIds: [SITES[0]!.id], from, to })).body.error?.message, /kind/);
+  t.match((await post('/api/v1/notices', { facility: 'nope', from, to, reason: 'x' })).body.error?.message, /facility: no facility 'nope'/);
+  t.equal((await post('/api/v1/notices', { facility: `${SITES[0]!.id}-dust`, from, to, reason: '更换滤袋' })).status, 201);
+  const listed = JSON.parse((await get('/api/v1/notices')).text);
+  t.same(listed.notices.map((n: { reason: string }) => n.reason), ['更换滤袋']);
+  t.equal(JSON.parse((await get('/api/v1/orders')).text).orders.length, 1);
+});
