@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { authorize } from './auth.js';
 import { matchRoute, type ApiContext, type Route } from './router.js';
 import { BUILTIN_ROUTES } from './routes/index.js';
+import { serveWeb } from './routes/web.js';
 
 /** Largest request body accepted (bytes): a bulk import of many enterprises fits. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -32,6 +33,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   const routes = [...BUILTIN_ROUTES, ...options.routes];
   const context: ApiContext = { ...options, now: Date.now };
   const server = http.createServer((req, res) => {
+    if (serveWeb(req, res)) return; // the operator's page (collector/web), same origin as the API
     handle(req, routes, context).then(
       ({ status, body }) => send(res, status, body),
       (error: Error) => {

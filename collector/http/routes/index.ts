@@ -1,4 +1,5 @@
-// Every built-in resource's routes, in one list (the alert routes are mounted by the models).
+// Every built-in resource's routes, in one list (the alert routes are mounted by the models
+// through startCollector's `routes`).
 import type { Route } from '../router.js';
 import { enrollRoutes } from './enroll.js';
 import { enterpriseRoutes } from './enterprises.js';
@@ -6,8 +7,10 @@ import { facilityRoutes } from './facilities.js';
 import { gatewayRoutes } from './gateways.js';
 import { healthRoutes } from './health.js';
 import { meterRoutes } from './meters.js';
+import { orderRoutes } from './orders.js';
 import { quarantineRoutes } from './quarantine.js';
 import { tokenRoutes } from './tokens.js';
+import { viewRoutes } from './views.js';
 
 export const BUILTIN_ROUTES: Route[] = [
   ...healthRoutes,
@@ -18,4 +21,6 @@ export const BUILTIN_ROUTES: Route[] = [
   ...meterRoutes,
   ...quarantineRoutes,
   ...tokenRoutes,
+  ...orderRoutes,
+  ...viewRoutes,
 ];

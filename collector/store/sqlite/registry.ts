@@ -169,9 +169,15 @@ export class RegistryTables {
 
   enterpriseInfos(): EnterpriseInfo[] {
     const rows = this.db
-      .prepare('SELECT e.id, e.name, e.grp, g.id AS gateway_id FROM enterprises e LEFT JOIN gateways g ON g.enterprise_id = e.id ORDER BY e.id')
-      .all() as { id: string; name: string; grp: string | null; gateway_id: string | null }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, group: r.grp, gatewayId: r.gateway_id ?? '' }));
+      .prepare('SELECT e.id, e.name, e.grp, e.extra, g.id AS gateway_id, g.poll_interval_s FROM enterprises e LEFT JOIN gateways g ON g.enterprise_id = e.id ORDER BY e.id')
+      .all() as { id: string; name: string; grp: string | null; extra: string | null; gateway_id: string | null; poll_interval_s: number | null }[];
+    return rows.map((r) => {
+      const info: EnterpriseInfo = { id: r.id, name: r.name, group: r.grp, gatewayId: r.gateway_id ?? '', pollIntervalS: r.poll_interval_s ?? DEFAULT_POLL_INTERVAL_S };
+      // An import file may carry an IANA `timeZone` beside the registry fields (kept in `extra`).
+      const timeZone = r.extra ? (JSON.parse(r.extra) as { timeZone?: unknown }).timeZone : undefined;
+      if (typeof timeZone === 'string') info.timeZone = timeZone;
+      return info;
+    });
   }
 
   private serves(treatmentId: string): string[] {
