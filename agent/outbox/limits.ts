@@ -9,6 +9,8 @@ import type { GapReason, OutboxLimits } from './outbox.js';
 
 /** How often appends re-check the limits (ms): statfs and page counts are cheap, not free. */
 const LIMIT_CHECK_INTERVAL_MS = 1000;
+/** Appended rows after which the limits are re-checked even within the interval (a burst). */
+const LIMIT_CHECK_ROWS = 1000;
 /** Fewest readings dropped at a time, so a full outbox does not drop one row per append. */
 const MIN_DROP_ROWS = 1000;
 /** Share of the outbox dropped at a time when over a limit. */
@@ -39,6 +41,7 @@ export function createLimiter(db: Database, limits: OutboxLimits & { path: strin
     "INSERT INTO counters (name, value) VALUES ('dropped', ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
   );
   let lastCheck = -Infinity;
+  let rowsSinceCheck = 0;
 
   const usedBytes = () => ((pages.get() as number) - (freePages.get() as number)) * pageSize;
 
@@ -87,6 +90,7 @@ export function createLimiter(db: Database, limits: OutboxLimits & { path: strin
 
   const enforce = () => {
     lastCheck = now();
+    rowsSinceCheck = 0;
     dropAged();
     for (let round = 0; round < MAX_DROP_ROUNDS && usedBytes() > limits.maxBytes; round++) {
       if (dropOldest('outbox-bytes') === 0) break;
@@ -98,8 +102,9 @@ export function createLimiter(db: Database, limits: OutboxLimits & { path: strin
 
   return {
     enforce,
-    maybeEnforce() {
-      if (now() - lastCheck >= LIMIT_CHECK_INTERVAL_MS) enforce();
+    maybeEnforce(appended: number) {
+      rowsSinceCheck += appended;
+      if (now() - lastCheck >= LIMIT_CHECK_INTERVAL_MS || rowsSinceCheck >= LIMIT_CHECK_ROWS) enforce();
     },
     usedBytes,
     diskFree,

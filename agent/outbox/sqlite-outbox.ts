@@ -90,7 +90,7 @@ export function openSqliteOutbox(options: SqliteOutboxOptions): Outbox {
       if (readings.length === 0) return [];
       const stored = appendAll(readings);
       depth += stored.length;
-      limiter.maybeEnforce();
+      limiter.maybeEnforce(stored.length);
       return stored;
     },
     readAfter(after, limit) {

@@ -1,0 +1,113 @@
+// MQTT brokers a test can stop and start again on the same port: the embedded aedes, and a
+// private Mosquitto process (the same binary as the system's, on its own free port, so
+// stopping it never disturbs the shared one on 1883). Both speak MQTT 3.1.1.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+
+export interface TestBroker {
+  name: string;
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it for good and removes its files. */
+  close(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, asked of the OS. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves once something accepts connections on `port`, or rejects after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function aedesBroker(): Promise<TestBroker> {
+  const port = await freePort();
+  let running: { broker: Aedes; server: net.Server; sockets: Set<net.Socket> } | undefined;
+  const broker: TestBroker = {
+    name: 'aedes',
+    url: `mqtt://127.0.0.1:${port}`,
+    async start() {
+      const aedes = await Aedes.createBroker();
+      const sockets = new Set<net.Socket>();
+      const server = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        aedes.handle(socket);
+      });
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+      running = { broker: aedes, server, sockets };
+    },
+    async stop() {
+      if (!running) return;
+      const { broker: aedes, server, sockets } = running;
+      running = undefined;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise((resolve) => server.close(resolve));
+    },
+    close: () => broker.stop(),
+  };
+  await broker.start();
+  return broker;
+}
+
+/** Null when no mosquitto binary is installed. Persistence on, like a production install. */
+export async function mosquittoBroker(): Promise<TestBroker | null> {
+  if (spawnSync('mosquitto', ['-h']).error) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\n`);
+  let child: ChildProcess | undefined;
+  const broker: TestBroker = {
+    name: 'mosquitto',
+    url: `mqtt://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+      await waitForPort(port);
+    },
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM'); // mosquitto saves its persistence file on SIGTERM
+      await exited;
+    },
+    async close() {
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await broker.start();
+  return broker;
+}
+
+/** Whether the shared Mosquitto on 127.0.0.1:1883 answers. */
+export async function sharedMosquittoUp(): Promise<boolean> {
+  return waitForPort(1883, 500).then(
+    () => true,
+    () => false,
+  );
+}
