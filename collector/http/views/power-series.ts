@@ -1,8 +1,10 @@
-// Facility power over a time range, downsampled to what a chart can show: the mean of the
-// minute rollups in each bucket, null where no meter reported (the chart leaves a gap, so
-// missing data never looks like a facility that was off — DESIGN.md: unknown is not off).
+// Facility power over a time range, downsampled to what a chart can show (the mean of the
+// minute rollups in each bucket, facilities.ts downsample()), null where no meter reported:
+// the chart leaves a gap, so missing data never looks like a facility that was off
+// (DESIGN.md: unknown is not off).
 import type { FacilityInfo } from '../../models/contract.js';
 import type { Store } from '../../store/store.js';
+import { downsample } from '../routes/facilities.js';
 
 export const MINUTE_MS = 60_000;
 /** Points per curve when the caller does not say: about one per pixel of a wide chart. */
@@ -27,27 +29,25 @@ export interface PowerSeries {
   series: FacilitySeries[];
 }
 
-/** Whole minutes per bucket so that [from, to) fits in `points` buckets. */
+/** Whole minutes per bucket so that [from, to) fits in `points` buckets (the rule facilities.ts downsample() uses). */
 export function bucketMs(from: number, to: number, points: number): number {
   return Math.max(1, Math.ceil((to - from) / points / MINUTE_MS)) * MINUTE_MS;
 }
 
+/**
+ * Every facility on one grid of buckets from `from` (minute-aligned), so the curves share
+ * the time axis; a bucket without data is null, which the chart draws as a gap.
+ */
 export async function powerSeries(store: Store, facilities: FacilityInfo[], from: number, to: number, points: number): Promise<PowerSeries> {
-  const stepMs = bucketMs(from, to, points);
-  const start = Math.floor(from / stepMs) * stepMs;
+  const start = from - (from % MINUTE_MS);
+  const stepMs = bucketMs(start, to, points);
   const count = Math.max(1, Math.ceil((to - start) / stepMs));
   const t = Array.from({ length: count }, (_, i) => start + i * stepMs);
   const series: FacilitySeries[] = [];
   for (const facility of facilities) {
-    const sum = new Float64Array(count);
-    const n = new Uint32Array(count);
-    for (const minute of await store.minutes(facility.id, start, start + count * stepMs)) {
-      if (minute.powerW === null) continue;
-      const i = Math.floor((minute.minute - start) / stepMs);
-      sum[i] += minute.powerW;
-      n[i]++;
-    }
-    series.push({ id: facility.id, name: facility.name, kind: facility.kind, values: Array.from(sum, (s, i) => (n[i] ? s / n[i]! : null)) });
+    const values: (number | null)[] = new Array(count).fill(null);
+    for (const point of downsample(await store.minutes(facility.id, start, to), start, to, points)) values[Math.round((point.t - start) / stepMs)] = point.powerW;
+    series.push({ id: facility.id, name: facility.name, kind: facility.kind, values });
   }
   return { t, stepMs, series };
 }
