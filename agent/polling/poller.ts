@@ -1,7 +1,7 @@
 // One scheduler per physical bus (DESIGN.md polling principles): ticks aligned to the wall
 // clock put each due meter in a queue; one job runs at a time, so one request is in flight.
-// The queue holds at most one poll per meter: a cycle that comes due while the last one
-// still waits is counted as an overrun, not queued. A lost port or socket is reconnected
+// The queue holds at most one cycle: a cycle that comes due while the last one still waits
+// is counted as an overrun and skipped, not queued. A lost port or socket is reconnected
 // with back-off; a silent meter is backed off on its own (meter-state.ts).
 import type { Logger } from '../../lib/logger.js';
 import { getProfile } from '../../protocol/index.js';
@@ -14,8 +14,10 @@ import type { Bus, BusPoller, BusStats, PolledReading, PollerOptions } from './t
 /** Reconnect back-off for a failed port or socket: 0.5 s doubling to 30 s. */
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
-/** On-demand reads and writes waiting at once, beside the one poll per meter. */
+/** On-demand reads and writes waiting at once, beside one cycle's polls. */
 const MAX_ON_DEMAND = 8;
+/** An overrunning bus warns once, then at most this often (with the running count). */
+const OVERRUN_LOG_EVERY_MS = 60_000;
 
 interface PolledMeter {
   plan: MeterPlan;
@@ -38,9 +40,8 @@ class Poller implements BusPoller {
   private readonly intervalMs: number;
   private readonly log: Logger;
   private queue: Job[] = [];
-  private readonly queuedPolls = new Set<string>();
   private overruns = 0;
-  private overrunning = false;
+  private overrunLoggedT = -Infinity;
   private running = false;
   private pumping: Promise<void> | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -106,7 +107,7 @@ class Poller implements BusPoller {
 
   private onDemand(job: Exclude<Job, { kind: 'poll' }>): void {
     if (!this.transport.connected) return job.reject(pollingErrors.error('TANDEM_POLL_NOT_CONNECTED', `bus ${this.bus.id} (${this.transport.description}) is not connected`));
-    if (this.queue.length - this.queuedPolls.size >= MAX_ON_DEMAND) return job.reject(pollingErrors.error('TANDEM_POLL_BUSY', `bus ${this.bus.id}: ${MAX_ON_DEMAND} requests already waiting`));
+    if (this.queue.filter((j) => j.kind !== 'poll').length >= MAX_ON_DEMAND) return job.reject(pollingErrors.error('TANDEM_POLL_BUSY', `bus ${this.bus.id}: ${MAX_ON_DEMAND} requests already waiting`));
     // Ahead of the polls, behind earlier on-demand jobs.
     const at = this.queue.findIndex((j) => j.kind === 'poll');
     this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
@@ -126,25 +127,22 @@ class Poller implements BusPoller {
   }
 
   private tick(t: number): void {
-    let overran = false;
+    // The cycle before has not finished: count it and skip this one whole, so the queue stays
+    // bounded and every meter of a cycle is still sampled at the same instant.
+    if (this.queue.some((job) => job.kind === 'poll')) return this.overran(t);
     for (const meter of this.meters.values()) {
       if (!meter.state.isDue(t)) continue;
-      if (!this.transport.connected) {
-        meter.state.recordError(t, `bus not connected (${this.transport.description})`, false);
-      } else if (this.queuedPolls.has(meter.plan.meter.id)) {
-        overran = true;
-      } else {
-        this.queuedPolls.add(meter.plan.meter.id);
-        this.queue.push({ kind: 'poll', meter });
-      }
-    }
-    if (overran) this.overruns += 1;
-    if (overran !== this.overrunning) {
-      this.overrunning = overran;
-      if (overran) this.log.warn({ queueOverruns: this.overruns, queueDepth: this.queue.length }, 'poll cycle overran: the bus cannot read every meter within the interval');
-      else this.log.info({ queueOverruns: this.overruns }, 'poll cycles fit the interval again');
+      if (this.transport.connected) this.queue.push({ kind: 'poll', meter });
+      else meter.state.recordError(t, `bus not connected (${this.transport.description})`, false);
     }
     this.pump();
+  }
+
+  private overran(t: number): void {
+    this.overruns += 1;
+    if (t - this.overrunLoggedT < OVERRUN_LOG_EVERY_MS) return;
+    this.overrunLoggedT = t;
+    this.log.warn({ queueOverruns: this.overruns, queueDepth: this.queue.length }, 'poll cycle overran: the bus cannot read every meter within the interval');
   }
 
   // ---- the one job in flight ------------------------------------------------------------
@@ -158,7 +156,6 @@ class Poller implements BusPoller {
 
   private async run(job: Job): Promise<void> {
     const { plan, state } = job.meter;
-    if (job.kind === 'poll') this.queuedPolls.delete(plan.meter.id);
     try {
       if (job.kind === 'write') {
         await this.transport.writeRegisters(plan.meter.unit, job.address, job.values);
@@ -229,6 +226,5 @@ class Poller implements BusPoller {
   private dropQueue(error: Error): void {
     for (const job of this.queue) if (job.kind !== 'poll') job.reject(error);
     this.queue = [];
-    this.queuedPolls.clear();
   }
 }

@@ -27,7 +27,7 @@ export interface MeterStats {
 export interface BusStats {
   busId: string;
   connected: boolean;
-  /** poll cycles that came due while the previous one still waited in the queue */
+  /** poll cycles skipped because the previous one was still waiting in the queue */
   queueOverruns: number;
   queueDepth: number;
   meters: MeterStats[];

@@ -29,7 +29,7 @@ export async function startPoller(t: { teardown(fn: () => Promise<void>): void }
       done();
     },
   });
-  const logger = pino({ level: 'debug' }, sink);
+  const logger = pino({ level: 'info' }, sink);
   const poller = createPoller(bus, { pollIntervalS, logger, onReading: (r) => readings.push(r), ...extra });
   t.teardown(() => poller.stop());
   await poller.start();
