@@ -3,7 +3,7 @@
 // (test/collector/store-contract.ts is the suite every implementation must pass).
 // Every method may return a promise: callers always `await` (SQLite answers synchronously).
 import type { Config, ConfigAck, Enterprise, Gap, Health, Reading, State, Thresholds } from '../../protocol/index.js';
-import type { EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from '../models/contract.js';
+import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from '../models/contract.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -116,6 +116,55 @@ export interface MeterRecord {
   ct?: number;
 }
 
+export const ALERT_STATES = ['open', 'acknowledged', 'dispatched', 'closed'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export const ALERT_DISPOSITIONS = ['violation', 'equipment-fault', 'declared', 'false-alarm'] as const;
+export type AlertDisposition = (typeof ALERT_DISPOSITIONS)[number];
+
+/** An alert as stored: the model's event plus the workflow around it (DESIGN.md "The models"). */
+export interface AlertRecord extends AlertEvent {
+  id: number;
+  /** Revealed by data that arrived after the condition's window (a backlog). */
+  late: boolean;
+  state: AlertState;
+  disposition: AlertDisposition | null;
+  openedAt: number;
+  updatedAt: number;
+  /** Dispatch deadline (epoch ms); overdue when passed before dispatch. */
+  deadlineAt: number | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  dispatchedBy: string | null;
+  dispatchedAt: number | null;
+  closedBy: string | null;
+  closedAt: number | null;
+  note: string | null;
+}
+
+/** Workflow fields an operator changes; the alert logic decides which changes are allowed. */
+export type AlertWorkflowPatch = Partial<
+  Pick<AlertRecord, 'state' | 'disposition' | 'deadlineAt' | 'acknowledgedBy' | 'acknowledgedAt' | 'dispatchedBy' | 'dispatchedAt' | 'closedBy' | 'closedAt' | 'note'>
+>;
+
+export interface AlertFilter {
+  model?: string;
+  enterpriseId?: string;
+  states?: AlertState[];
+  /** Alerts whose event-time window overlaps [from, to). */
+  from?: number;
+  to?: number;
+  limit?: number;
+  /** Alerts with an id below this (paging, newest first). */
+  beforeId?: number;
+}
+
+export interface AlertUpsert {
+  record: AlertRecord;
+  created: boolean;
+  /** The event changed something stored (window, evidence, severity, ended, withdrawn…). */
+  changed: boolean;
+}
+
 export interface Store {
   // ---- readings and rollups ----
   /** One transaction: new readings, their minute rollups and the quarantine entries. */
@@ -176,6 +225,13 @@ export interface Store {
   orders(): Awaitable<Order[]>;
   upsertNotice(notice: Notice): Awaitable<void>;
   notices(): Awaitable<Notice[]>;
+
+  // ---- alerts (the models' events, extended by key; workflow fields kept apart) ----
+  /** Inserts a new condition (state open) or extends the one with the same key. */
+  upsertAlert(event: AlertEvent, extra: { late: boolean; deadlineAt: number | null }, now: number): Awaitable<AlertUpsert>;
+  alert(id: number): Awaitable<AlertRecord | null>;
+  alerts(filter: AlertFilter): Awaitable<AlertRecord[]>;
+  updateAlert(id: number, patch: AlertWorkflowPatch, now: number): Awaitable<AlertRecord | null>;
 
   close(): Awaitable<void>;
 }

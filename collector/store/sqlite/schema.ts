@@ -65,6 +65,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_state ON alerts (state, opened_at);
   CREATE INDEX alerts_enterprise ON alerts (enterprise_id, from_t);
   `,
+  // 2: contract.ts AlertEvent gained detectedAt and withdrawn
+  `
+  ALTER TABLE alerts ADD COLUMN detected_at INTEGER;
+  ALTER TABLE alerts ADD COLUMN withdrawn TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,9 +3,10 @@
 // crash (only an OS crash can lose the last commits, which the gateways then resend).
 import Database from 'better-sqlite3';
 import type { Config, ConfigAck, Enterprise, Gap, Health, State } from '../../../protocol/index.js';
-import type { Notice, Order } from '../../models/contract.js';
+import type { AlertEvent, Notice, Order } from '../../models/contract.js';
 import { collectorError } from '../../errors.js';
-import type { FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, Store, TokenRole, WriteResult } from '../store.js';
+import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, Store, TokenRole, WriteResult } from '../store.js';
+import { AlertTables } from './alerts.js';
 import { GatewayTables } from './gateways.js';
 import { MeterKeys } from './meter-keys.js';
 import { OperatorTables } from './operator-tables.js';
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   private readonly registry: RegistryTables;
   private readonly gatewayTables: GatewayTables;
   private readonly operator: OperatorTables;
+  private readonly alertTables: AlertTables;
   private readonly writeTransaction: (readings: IncomingReading[], quarantine: QuarantineEntry[]) => WriteResult;
 
   /** Opens (creating and upgrading as needed) the database at `path`. */
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
     this.registry = new RegistryTables(this.db, changed);
     this.gatewayTables = new GatewayTables(this.db, changed);
     this.operator = new OperatorTables(this.db);
+    this.alertTables = new AlertTables(this.db);
     this.writeTransaction = this.db.transaction((readings: IncomingReading[], quarantine: QuarantineEntry[]) => {
       for (const entry of quarantine) this.quarantineTable.add(entry);
       return this.readingTables.write(readings);
@@ -184,6 +187,19 @@ export class SqliteStore implements Store {
   }
   notices() {
     return this.operator.notices();
+  }
+
+  upsertAlert(event: AlertEvent, extra: { late: boolean; deadlineAt: number | null }, now: number) {
+    return this.alertTables.upsert(event, extra, now);
+  }
+  alert(id: number) {
+    return this.alertTables.get(id);
+  }
+  alerts(filter: AlertFilter) {
+    return this.alertTables.list(filter);
+  }
+  updateAlert(id: number, patch: AlertWorkflowPatch, now: number) {
+    return this.alertTables.update(id, patch, now);
   }
 
   close() {
