@@ -174,6 +174,7 @@ export function summarize(events: AlertEvent[]): Record<string, unknown>[] {
       ended: e.ended,
       declared: e.declared,
       facilities: e.facilities,
+      evidence: e.evidence,
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
