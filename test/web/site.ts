@@ -20,13 +20,18 @@ export interface SiteSpec {
   name: string;
   gatewayId: string;
   group: string;
+  /** What its day looks like: a violation, clean, data stopping early, or a gateway that never connects. */
+  day: 'violation' | 'clean' | 'silent' | 'offline';
 }
 
+/** One plant per overview state: alert, running in tandem, data gap, offline. */
 export const SITES: SiteSpec[] = [
-  { id: 'ent-steel', name: '华南钢铁有限公司', gatewayId: 'gw-steel', group: '东区' },
-  { id: 'ent-cement', name: '江北水泥厂', gatewayId: 'gw-cement', group: '东区' },
-  { id: 'ent-paint', name: '明辉喷涂车间', gatewayId: 'gw-paint', group: '西区' },
+  { id: 'ent-steel', name: '华南钢铁有限公司', gatewayId: 'gw-steel', group: '东区', day: 'violation' },
+  { id: 'ent-cement', name: '江北水泥厂', gatewayId: 'gw-cement', group: '东区', day: 'clean' },
+  { id: 'ent-glass', name: '清河玻璃厂', gatewayId: 'gw-glass', group: '西区', day: 'silent' },
+  { id: 'ent-paint', name: '明辉喷涂车间', gatewayId: 'gw-paint', group: '西区', day: 'offline' },
 ];
+export const [STEEL, CEMENT, GLASS, PAINT] = SITES as [SiteSpec, SiteSpec, SiteSpec, SiteSpec];
 
 export function enterpriseOf(site: SiteSpec): Enterprise {
   const kiln = `${site.id}-kiln`;
@@ -57,8 +62,13 @@ export interface Violation {
  * One reading per meter per minute over the `minutes` before `end` (epoch ms), sequence
  * numbers from `firstSeq`. Power wobbles a little so the curves look measured.
  */
+/** Where plantReadings(end, minutes) starts: `minutes` before the minute of `end`. */
+export function dayStart(end: number, minutes: number): number {
+  return Math.floor(end / MINUTE_MS) * MINUTE_MS - minutes * MINUTE_MS;
+}
+
 export function plantReadings(end: number, minutes: number, firstSeq: bigint, violation?: Violation): Reading[] {
-  const start = Math.floor(end / MINUTE_MS) * MINUTE_MS - minutes * MINUTE_MS;
+  const start = dayStart(end, minutes);
   const readings: Reading[] = [];
   let seq = firstSeq;
   let kilnKWh = 15_000;

@@ -1,32 +1,36 @@
 // A collector with the page, three registered enterprises and a day of readings that
 // arrived the real way: mqtt.js clients play the gateways and publish protocol batches,
 // and each batch counts as fed only when the collector's application ack covers it.
-import http from 'node:http';
 import type { MqttClient } from 'mqtt';
 import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js';
 import { hashPassword } from '../../collector/broker/secrets.js';
 import type { RunningCollector } from '../../collector/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
-import { orderRoutes } from '../../collector/http/routes/orders.js';
-import { viewRoutes } from '../../collector/http/routes/views.js';
-import { serveWeb } from '../../collector/http/routes/web.js';
 import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
-import { DAY_MINUTES, enterpriseOf, plantReadings, SITES, type Violation } from './site.js';
+import type { AlertEvent } from '../../collector/models/contract.js';
+import { DAY_MINUTES, dayStart, enterpriseOf, MINUTE_MS, plantReadings, SITES, STEEL, type Violation } from './site.js';
 
 /** Where the violation sits in the steel plant's day (minutes from the day's start). */
 export const VIOLATION: Violation = { fromMinute: 19 * 60, toMinute: 19 * 60 + 45 };
 
+/** How long before now the silent plant's data stops (min): well past the data-gap wait. */
+const SILENT_MINUTES = 30;
+/** A dispatch deadline as the alert workflow sets it (DESIGN.md: default 24 h). */
+const DEADLINE_MS = 24 * 60 * MINUTE_MS;
+
 export interface Stand {
-  /** Where the browser opens the page. */
+  /** Where the browser opens the page: the collector's own HTTP server. */
   pageUrl: string;
   token: string;
   collector: RunningCollector;
+  /** The treatment-off alert over VIOLATION at the steel plant. */
+  alertId: number;
   stop(): Promise<void>;
 }
 
 export async function startStand(): Promise<Stand> {
   const temp = tempDir();
-  const collector = await startTestCollector(temp.db, { routes: [...viewRoutes, ...orderRoutes] });
+  const collector = await startTestCollector(temp.db);
   const store = collector.store;
   const now = Date.now();
   for (const site of SITES) {
@@ -35,25 +39,25 @@ export async function startStand(): Promise<Stand> {
   }
   const token = await createApiToken(store, 'admin', 'browser test', now);
   const gateways: MqttClient[] = [];
-  // The paint shop's gateway never connects: the overview shows it offline.
-  for (const site of SITES.slice(0, 2)) {
+  for (const site of SITES.filter((s) => s.day !== 'offline')) {
     const client = await connectGateway(collector.mqttUrl, site.gatewayId);
     gateways.push(client);
     await client.subscribeAsync(topicFor(site.gatewayId, 'ack'), { qos: 1 });
     await client.publishAsync(topicFor(site.gatewayId, 'state'), encodePayload({ v: 1, online: true, t: now }), { qos: 1, retain: true });
-    const readings = plantReadings(now, DAY_MINUTES, 1n, site === SITES[0] ? VIOLATION : undefined);
+    const end = site.day === 'silent' ? now - SILENT_MINUTES * MINUTE_MS : now;
+    const readings = plantReadings(end, DAY_MINUTES, 1n, site.day === 'violation' ? VIOLATION : undefined);
     const lastSeq = readings.at(-1)!.seq.toString();
     const acked = nextMessage(client, topicFor(site.gatewayId, 'ack'), (payload) => JSON.stringify(decodePayload(payload)).includes(lastSeq));
     await client.publishAsync(topicFor(site.gatewayId, 'data'), batchPayload(site.gatewayId, readings), { qos: 1 });
     await acked;
   }
-  const page = await startPageServer(collector.httpUrl);
+  const { record } = await store.upsertAlert(violationAlert(now), { late: false, deadlineAt: now + DEADLINE_MS }, now);
   return {
-    pageUrl: page.url,
+    pageUrl: collector.httpUrl,
     token,
     collector,
+    alertId: record.id,
     async stop() {
-      await page.close();
       await Promise.all(gateways.map((g) => g.endAsync()));
       await collector.stop();
       temp.cleanup();
@@ -61,26 +65,23 @@ export async function startStand(): Promise<Stand> {
   };
 }
 
-/**
- * The page and the API on one origin: serveWeb answers the page's files, everything else
- * goes to the collector's API unchanged. (Stands in for mounting serveWeb in the
- * collector's HTTP server.)
- */
-async function startPageServer(apiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const api = new URL(apiUrl);
-  const server = http.createServer((req, res) => {
-    if (serveWeb(req, res)) return;
-    const upstream = http.request({ host: api.hostname, port: api.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', (error) => res.writeHead(502).end(String(error)));
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+/** The treatment-off event for VIOLATION, as collector/models/treatment-off reports one. */
+function violationAlert(now: number): AlertEvent {
+  const from = dayStart(now, DAY_MINUTES) + VIOLATION.fromMinute * MINUTE_MS;
+  const to = dayStart(now, DAY_MINUTES) + VIOLATION.toMinute * MINUTE_MS;
+  const dwellMin = 10;
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    model: 'treatment-off',
+    key: `treatment-off:${STEEL.id}-dust:${from}`,
+    enterpriseId: STEEL.id,
+    facilities: [`${STEEL.id}-kiln`, `${STEEL.id}-dust`],
+    severity: 'critical',
+    from,
+    to,
+    ended: true,
+    evidence: { productionPowerW: 421_300, treatmentPowerW: 500, treatmentOffBelowW: 5_000, dwellMin },
+    declared: false,
+    message: '1号除尘风机 off while 1号窑炉 ran',
+    detectedAt: from + dwellMin * MINUTE_MS,
   };
 }

@@ -2,7 +2,7 @@
 // them), the view endpoints' numbers, refusals that name the field, and the two
 // dictionaries having the same keys.
 import t from 'tap';
-import { SITES } from './site.js';
+import { CEMENT, STEEL } from './site.js';
 import { startStand, VIOLATION, type Stand } from './stand.js';
 
 let stand: Stand;
@@ -47,32 +47,34 @@ t.test('web dictionaries – Chinese and English have the same keys', async (t) 
 
 t.test('views – overview states and the series numbers', async (t) => {
   const overview = JSON.parse((await get('/api/v1/views/overview')).text);
-  t.same(overview.totals.byState, { tandem: 2, alert: 0, gap: 0, offline: 1 });
-  const steel = overview.enterprises.find((e: { id: string }) => e.id === SITES[0]!.id);
+  t.same(overview.totals.byState, { tandem: 1, alert: 1, gap: 1, offline: 1 });
+  t.same([overview.totals.open, overview.totals.overdue], [1, 0], 'the open alert, not yet overdue');
+  const steel = overview.enterprises.find((e: { id: string }) => e.id === STEEL.id);
   t.same(steel.facilities.map((f: { kind: string }) => f.kind), ['production', 'treatment']);
   t.ok(Date.now() - steel.lastDataAt < 3 * 60_000, 'newest data is the last minute fed');
 
   // The violation's hour, per minute: the kiln runs, the dust collector is off.
-  const series = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series`)).text);
+  const series = JSON.parse((await get(`/api/v1/views/enterprises/${STEEL.id}/series`)).text);
   const dayStart = series.t[0];
   const from = dayStart + (VIOLATION.fromMinute + 5) * 60_000;
-  const zoom = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=${from}&to=${from + 30 * 60_000}`)).text);
+  const zoom = JSON.parse((await get(`/api/v1/views/enterprises/${STEEL.id}/series?from=${from}&to=${from + 30 * 60_000}`)).text);
   t.equal(zoom.stepMs, 60_000, 'half an hour is shown per minute');
   const [kiln, dust] = zoom.series;
   t.ok(kiln.values.every((w: number) => w > 300_000), 'kiln running');
   t.ok(dust.values.every((w: number) => w < 5_000), 'dust collector off');
   t.equal(series.series[0].values.length, series.t.length);
+  t.same(series.alerts.map((a: { id: number; state: string }) => [a.id, a.state]), [[stand.alertId, 'open']], 'the alert to shade');
 
-  const only = JSON.parse((await get(`/api/v1/views/enterprises/${SITES[0]!.id}/series?facilities=${SITES[0]!.id}-dust`)).text);
-  t.same(only.series.map((s: { id: string }) => s.id), [`${SITES[0]!.id}-kiln`, `${SITES[0]!.id}-dust`], 'a facility comes with the ones linked to it');
+  const only = JSON.parse((await get(`/api/v1/views/enterprises/${STEEL.id}/series?facilities=${STEEL.id}-dust`)).text);
+  t.same(only.series.map((s: { id: string }) => s.id), [`${STEEL.id}-kiln`, `${STEEL.id}-dust`], 'a facility comes with the ones linked to it');
 });
 
 t.test('views – refusals name what to fix', async (t) => {
   const message = async (path: string) => JSON.parse((await get(path)).text).error.message as string;
-  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=abc`), /from: expected epoch milliseconds or an ISO 8601 time, got 'abc'/);
-  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=10&to=5`), /from \(10\) must be before to \(5\)/);
-  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?from=0&to=${100 * 86_400_000}`), /spans more than 62 days/);
-  t.match(await message(`/api/v1/views/enterprises/${SITES[0]!.id}/series?facilities=x`), /facilities: 'x' is not a facility of enterprise/);
+  t.match(await message(`/api/v1/views/enterprises/${STEEL.id}/series?from=abc`), /from: expected epoch milliseconds or an ISO 8601 time, got 'abc'/);
+  t.match(await message(`/api/v1/views/enterprises/${STEEL.id}/series?from=10&to=5`), /from \(10\) must be before to \(5\)/);
+  t.match(await message(`/api/v1/views/enterprises/${STEEL.id}/series?from=0&to=${100 * 86_400_000}`), /spans more than 62 days/);
+  t.match(await message(`/api/v1/views/enterprises/${STEEL.id}/series?facilities=x`), /facilities: 'x' is not a facility of enterprise/);
   t.equal((await get('/api/v1/views/enterprises/nope/series')).status, 404);
   t.equal((await get('/api/v1/views/overview', null)).status, 401);
   t.equal((await get('/api/v1/views/overview', 'tdm_wrong')).status, 401);
@@ -83,13 +85,13 @@ t.test('orders and notices – entered, listed, and refused with the field named
   const to = from + 86_400_000;
   const group = await post('/api/v1/orders', { kind: 'stop', group: '东区', from, to });
   t.equal(group.status, 201);
-  t.same((group.body.enterpriseIds as string[]).sort(), [SITES[0]!.id, SITES[1]!.id].sort(), 'a group order is expanded to its enterprises');
-  t.match((await post('/api/v1/orders', { kind: 'limit', enterpriseIds: [SITES[0]!.id], from, to })).body.error?.message, /limitPct: a limit order needs/);
+  t.same((group.body.enterpriseIds as string[]).sort(), [STEEL.id, CEMENT.id].sort(), 'a group order is expanded to its enterprises');
+  t.match((await post('/api/v1/orders', { kind: 'limit', enterpriseIds: [STEEL.id], from, to })).body.error?.message, /limitPct: a limit order needs/);
   t.match((await post('/api/v1/orders', { kind: 'stop', enterpriseIds: ['nope'], from, to })).body.error?.message, /enterpriseIds: no enterprise 'nope'/);
-  t.match((await post('/api/v1/orders', { kind: 'stop', enterpriseIds: [SITES[0]!.id], from: to, to: from })).body.error?.message, /to: must be after from/);
-  t.match((await post('/api/v1/orders', { kind: 'pause', enterpriseIds: [SITES[0]!.id], from, to })).body.error?.message, /kind/);
+  t.match((await post('/api/v1/orders', { kind: 'stop', enterpriseIds: [STEEL.id], from: to, to: from })).body.error?.message, /to: must be after from/);
+  t.match((await post('/api/v1/orders', { kind: 'pause', enterpriseIds: [STEEL.id], from, to })).body.error?.message, /kind/);
   t.match((await post('/api/v1/notices', { facility: 'nope', from, to, reason: 'x' })).body.error?.message, /facility: no facility 'nope'/);
-  t.equal((await post('/api/v1/notices', { facility: `${SITES[0]!.id}-dust`, from, to, reason: '更换滤袋' })).status, 201);
+  t.equal((await post('/api/v1/notices', { facility: `${STEEL.id}-dust`, from, to, reason: '更换滤袋' })).status, 201);
   const listed = JSON.parse((await get('/api/v1/notices')).text);
   t.same(listed.notices.map((n: { reason: string }) => n.reason), ['更换滤袋']);
   t.equal(JSON.parse((await get('/api/v1/orders')).text).orders.length, 1);

@@ -1,25 +1,45 @@
-// The alerts the page's views show beside the curves and on the overview.
-// Until the Store has its alert methods, no alert is known: the views show none.
-import type { Store } from '../../store/store.js';
+// The alerts the page's views show: beside the curves (shaded windows) and on the overview
+// (counts, and whether an enterprise is in the "alert" state).
+import type { AlertRecord, Store } from '../../store/store.js';
+
+/** Enough for every alert not closed in a city (~6,000 polluters); the overview needs them all. */
+const MAX_ACTIVE = 20_000;
+/** Alerts drawn on one chart at most (a month of a noisy model). */
+const MAX_ON_CHART = 1_000;
 
 export interface AlertMark {
   id: number;
   model: string;
   enterpriseId: string;
   facilities: string[];
-  state: string;
+  state: AlertRecord['state'];
   from: number;
   to: number;
   ended: boolean;
+  declared: boolean;
   overdue: boolean;
 }
 
-/** Alerts not closed. */
-export async function activeAlerts(_store: Store, _now: number): Promise<AlertMark[]> {
-  return [];
+/** DESIGN.md: dispatch has a deadline, and an alert not dispatched by then is overdue. */
+export function isOverdue(alert: Pick<AlertRecord, 'state' | 'deadlineAt'>, now: number): boolean {
+  return alert.deadlineAt !== null && now > alert.deadlineAt && (alert.state === 'open' || alert.state === 'acknowledged');
 }
 
-/** An enterprise's alerts whose window overlaps [from, to). */
-export async function alertsOverlapping(_store: Store, _enterpriseId: string, _from: number, _to: number, _now: number): Promise<AlertMark[]> {
-  return [];
+function mark(a: AlertRecord, now: number): AlertMark {
+  return { id: a.id, model: a.model, enterpriseId: a.enterpriseId, facilities: a.facilities, state: a.state, from: a.from, to: a.to, ended: a.ended, declared: a.declared, overdue: isOverdue(a, now) };
+}
+
+/**
+ * Alerts an operator still has to act on: not closed, not withdrawn by later data, and not
+ * inside a declared notice (those are recorded as declared, not raised as violations).
+ */
+export async function activeAlerts(store: Store, now: number): Promise<AlertMark[]> {
+  const alerts = await store.alerts({ states: ['open', 'acknowledged', 'dispatched'], limit: MAX_ACTIVE });
+  return alerts.filter((a) => !a.withdrawn && !a.declared).map((a) => mark(a, now));
+}
+
+/** An enterprise's alerts whose window overlaps [from, to), withdrawn ones left out. */
+export async function alertsOverlapping(store: Store, enterpriseId: string, from: number, to: number, now: number): Promise<AlertMark[]> {
+  const alerts = await store.alerts({ enterpriseId, from, to, limit: MAX_ON_CHART });
+  return alerts.filter((a) => !a.withdrawn).map((a) => mark(a, now));
 }

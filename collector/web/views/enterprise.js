@@ -61,7 +61,7 @@ function facilityTable(facilities) {
   return table(['facility', 'kind', 'serves', 'power'].map((c) => t(`ent.col.${c}`)), rows);
 }
 
-export function alertList(alerts) {
+function alertList(alerts) {
   if (!alerts.length) return h('p', { class: 'empty' }, t('alerts.empty'));
   const rows = alerts.map((a) => [
     h('a', { href: `#/alert/${encodeURIComponent(a.id)}` }, `#${a.id}`),
@@ -69,5 +69,5 @@ export function alertList(alerts) {
     span(a.from, a.ended ? a.to : null),
     badge(a.state, label('astate', a.state)),
   ]);
-  return table(['id', 'model', 'window', 'state'].map((c) => t(`alerts.col.${c}`)), rows);
+  return table(['id', 'model', 'window', 'state'].map((c) => t(`alerts.col.${c}`)), rows, (i) => ({ 'data-window': JSON.stringify({ from: alerts[i].from, to: alerts[i].to }) }));
 }
