@@ -3,6 +3,7 @@
 import { t } from './i18n.js';
 
 const TOKEN_KEY = 'tandem.token';
+const NAME_KEY = 'tandem.operator';
 const API_BASE = '/api/v1';
 
 export class ApiError extends Error {
@@ -20,6 +21,16 @@ export function token() {
 export function setToken(value) {
   if (value) localStorage.setItem(TOKEN_KEY, value);
   else localStorage.removeItem(TOKEN_KEY);
+}
+
+/** Who is at the keyboard, for the alert history (given at login, optional). */
+export function operatorName() {
+  return localStorage.getItem(NAME_KEY) ?? '';
+}
+
+export function setOperatorName(value) {
+  if (value) localStorage.setItem(NAME_KEY, value);
+  else localStorage.removeItem(NAME_KEY);
 }
 
 /** GET (or `method` with a JSON `body`) one API path; resolves to the parsed JSON. */

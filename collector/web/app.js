@@ -1,7 +1,7 @@
 // The page's shell: login, navigation, language switch, and a hash router that loads one
 // view module per page (#/overview, #/enterprise/<id>, #/alerts, #/alert/<id>, #/gateways,
 // #/orders). Views are loaded on first use so the first paint stays small.
-import { api, setToken, token } from './api.js';
+import { api, operatorName, setOperatorName, setToken, token } from './api.js';
 import { h } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 
@@ -103,13 +103,16 @@ async function route() {
 
 function renderLogin(message) {
   const input = h('input', { id: 'token', type: 'password', autocomplete: 'current-password', required: true, placeholder: t('login.token') });
+  const name = h('input', { id: 'operator', autocomplete: 'name', maxlength: 100, value: operatorName() });
   const status = h('p', { class: 'muted' }, message ?? t('login.hint'));
   const form = h(
     'form',
-    { class: 'login card', onsubmit: (event) => (event.preventDefault(), login(input.value.trim(), status)) },
+    { class: 'login card', onsubmit: (event) => (event.preventDefault(), login(input.value.trim(), name.value.trim(), status)) },
     h('h1', null, t('login.title')),
     h('label', { for: 'token' }, t('login.token')),
     input,
+    h('label', { for: 'operator' }, t('login.name')),
+    name,
     h('button', { type: 'submit', class: 'primary' }, t('login.submit')),
     status,
   );
@@ -117,12 +120,13 @@ function renderLogin(message) {
   input.focus();
 }
 
-async function login(candidate, status) {
+async function login(candidate, name, status) {
   if (!candidate) return;
   status.textContent = t('login.checking');
   try {
     const me = await api('/views/whoami', { tokenOverride: candidate });
     setToken(candidate);
+    setOperatorName(name);
     role = me.role;
     loginNotice = null;
     if (!location.hash || location.hash === '#/') location.hash = '#/overview';

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { SITES } from './site.js';
+import { CEMENT, GLASS, PAINT, SITES, STEEL } from './site.js';
 import { startStand, type Stand } from './stand.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,17 +46,22 @@ if (!existsSync(CHROMIUM)) {
 
   t.test('web page – log in, and the overview lists every enterprise with its state (Chinese by default)', async (t) => {
     await page.fill('#token', stand.token);
+    await page.fill('#operator', '李工');
     await page.click('form.login button[type=submit]');
     await page.waitForSelector('.view-overview table.grid');
     for (const site of SITES) t.ok(await page.isVisible(`tr[data-enterprise="${site.id}"]`), `${site.id} listed`);
-    t.equal(await page.textContent(`tr[data-enterprise="${SITES[2]!.id}"] .badge`), '离线', 'a gateway that never connected is offline');
-    t.equal(await page.textContent(`tr[data-enterprise="${SITES[1]!.id}"] .badge`), '同步运行', 'a plant with fresh data and no alert runs in tandem');
+    const state = (id: string) => page.textContent(`tr[data-enterprise="${id}"] .badge`);
+    t.equal(await state(PAINT.id), '离线', 'a gateway that never connected is offline');
+    t.equal(await state(GLASS.id), '数据中断', 'a plant silent for half an hour has a data gap');
+    t.equal(await page.textContent(`tr[data-enterprise="${CEMENT.id}"] .badge`), '同步运行', 'a plant with fresh data and no alert runs in tandem');
+    t.equal(await page.textContent(`tr[data-enterprise="${STEEL.id}"] .badge`), '告警', 'a plant with an open alert is in alert');
+    t.equal(await page.textContent(`tr[data-enterprise="${STEEL.id}"] td:nth-child(5)`), '1', 'its open alert is counted');
     t.equal(await page.evaluate(() => localStorage.getItem('tandem.token')), stand.token, 'the token is kept');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png') });
   });
 
   t.test('web page – an enterprise shows both curves drawn with data', async (t) => {
-    await page.click(`tr[data-enterprise="${SITES[0]!.id}"] a`);
+    await page.click(`tr[data-enterprise="${STEEL.id}"] a`);
     await page.waitForFunction(() => (document.querySelector('#enterprise-chart') as { chart?: unknown } | null)?.chart !== undefined);
     const drawn = await page.evaluate(() => {
       const box = document.querySelector('#enterprise-chart') as HTMLElement & { chart: { data: (number | null)[][]; series: { label: string }[] } };
@@ -67,20 +72,64 @@ if (!existsSync(CHROMIUM)) {
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
       return { labels: box.chart.series.slice(1).map((s) => s.label), counts, painted };
     });
+    const shade = await page.evaluate(() => {
+      type Chart = { valToPos(v: number, scale: string, canvas?: boolean): number; bbox: { top: number }; ctx: CanvasRenderingContext2D };
+      const box = document.querySelector('#enterprise-chart') as HTMLElement & { chart: Chart };
+      const link = document.querySelector('a[href^="#/alert/"]') as HTMLAnchorElement;
+      const row = link.closest('tr')!;
+      const window = JSON.parse(row.dataset.window!) as { from: number; to: number };
+      const x = Math.round(box.chart.valToPos((window.from + window.to) / 2, 'x', true));
+      const [r, g, b] = box.chart.ctx.getImageData(x, Math.round(box.chart.bbox.top) + 4, 1, 1).data;
+      return { r: r!, g: g!, b: b! };
+    });
+    t.ok(shade.r > shade.g + 20 && shade.r > shade.b + 20, `the alert window is shaded red on the chart (rgb ${shade.r},${shade.g},${shade.b})`);
     t.same(drawn.labels, ['1号窑炉 (产污设施)', '1号除尘风机 (治污设施)'], 'production and treatment curves');
     t.ok(drawn.counts.every((n) => n > 600), `both curves have a day of points (2-min buckets): ${drawn.counts.join(', ')}`);
     t.ok(drawn.painted > 10_000, `the canvas is painted (${drawn.painted} pixels)`);
     await page.screenshot({ path: join(SCREENSHOTS, 'enterprise.png'), fullPage: true });
   });
 
+  t.test('web page – an alert shows its evidence and moves open → acknowledged → dispatched → closed', async (t) => {
+    await page.click(`a[href="#/alert/${stand.alertId}"]`);
+    await page.waitForFunction(() => (document.querySelector('#alert-chart') as { chart?: unknown } | null)?.chart !== undefined);
+    const counts = await page.evaluate(() => (document.querySelector('#alert-chart') as HTMLElement & { chart: { data: (number | null)[][] } }).chart.data.slice(1).map((v) => v.filter((x) => x !== null).length));
+    t.equal(counts.length, 2, 'both curves over the alert window');
+    t.ok(counts.every((n) => n >= 45), `one point a minute over the window and its margins: ${counts.join(', ')}`);
+    t.match(await page.textContent('.evidence'), /productionPowerW/, 'the numbers that tripped the rule');
+    await page.fill('.actions input[name=note]', '电话已通知企业');
+    await page.click('#do-acknowledge');
+    await page.waitForSelector('#flash:has-text("已确认")');
+    await page.fill('.actions input[name=assignee]', '王科长');
+    await page.click('#do-dispatch');
+    await page.waitForSelector('#flash:has-text("已派单")');
+    await page.screenshot({ path: join(SCREENSHOTS, 'alert.png'), fullPage: true });
+    await page.selectOption('.actions select[name=disposition]', 'violation');
+    await page.click('#do-close');
+    await page.waitForSelector('#flash:has-text("已关闭")');
+    t.notOk(await page.isVisible('.actions'), 'a closed alert offers no more steps');
+    const stored = await stand.collector.store.alert(stand.alertId);
+    t.equal(stored?.state, 'closed');
+    t.equal(stored?.disposition, 'violation');
+    t.ok(stored?.acknowledgedAt && stored.dispatchedAt && stored.closedAt, 'each step has its time');
+    t.same([stored?.acknowledgedBy, stored?.dispatchedBy, stored?.closedBy], ['李工', '李工', '李工'], 'and who took it');
+    t.match(stored?.note, /李工: 电话已通知企业/);
+    t.match(stored?.note, /→ 王科长/);
+
+    await page.goto(`${stand.pageUrl}/#/alerts?state=closed&model=treatment-off`);
+    await page.waitForSelector(`tr[data-alert="${stand.alertId}"]`);
+    await page.selectOption('.filters select[name=state]', 'open');
+    await page.waitForSelector('.view-alerts .empty');
+    t.pass('the queue filters by state');
+  });
+
   t.test('web page – gateways show online state and outbox; orders and notices are entered and listed', async (t) => {
     await page.click('#nav a[href="#/gateways"]');
     await page.waitForSelector('.view-gateways table.grid');
-    t.equal(await page.textContent(`tr[data-gateway="${SITES[0]!.gatewayId}"] .badge`), '在线');
-    t.equal(await page.textContent(`tr[data-gateway="${SITES[2]!.gatewayId}"] .badge`), '从未连接');
+    t.equal(await page.textContent(`tr[data-gateway="${STEEL.gatewayId}"] .badge`), '在线');
+    t.equal(await page.textContent(`tr[data-gateway="${PAINT.gatewayId}"] .badge`), '从未连接');
     await page.click('#nav a[href="#/orders"]');
     await page.waitForSelector('#order-form');
-    await page.selectOption('#order-form select[name=enterpriseIds]', [SITES[1]!.id]);
+    await page.selectOption('#order-form select[name=enterpriseIds]', [CEMENT.id]);
     await page.fill('#order-form input[name=from]', '2026-01-10T08:00');
     await page.fill('#order-form input[name=to]', '2026-01-10T06:00');
     await page.click('#order-form button[type=submit]');
@@ -88,7 +137,7 @@ if (!existsSync(CHROMIUM)) {
     await page.fill('#order-form input[name=to]', '2026-01-12T20:00');
     await page.click('#order-form button[type=submit]');
     await page.waitForSelector('#flash');
-    t.match(await page.textContent('.view-orders table.grid'), SITES[1]!.name, 'the order is listed');
+    t.match(await page.textContent('.view-orders table.grid'), CEMENT.name, 'the order is listed');
     await page.fill('#notice-form input[name=reason]', '年度检修');
     await page.click('#notice-form button[type=submit]');
     await page.waitForSelector('td:has-text("年度检修")');
@@ -96,7 +145,7 @@ if (!existsSync(CHROMIUM)) {
   });
 
   t.test('web page – the language switch shows English labels and is remembered', async (t) => {
-    await page.goto(`${stand.pageUrl}/#/enterprise/${SITES[0]!.id}`);
+    await page.goto(`${stand.pageUrl}/#/enterprise/${STEEL.id}`);
     await page.waitForSelector('h2:has-text("产污与治污设施功率")');
     await page.click('#lang');
     await page.waitForSelector('h2:has-text("Production and treatment power")');

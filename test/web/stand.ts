@@ -6,6 +6,7 @@ import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js'
 import { hashPassword } from '../../collector/broker/secrets.js';
 import type { RunningCollector } from '../../collector/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
+import { alertRoutes } from '../../collector/http/routes/alerts.js';
 import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
 import type { AlertEvent } from '../../collector/models/contract.js';
 import { DAY_MINUTES, dayStart, enterpriseOf, MINUTE_MS, plantReadings, SITES, STEEL, type Violation } from './site.js';
@@ -30,7 +31,7 @@ export interface Stand {
 
 export async function startStand(): Promise<Stand> {
   const temp = tempDir();
-  const collector = await startTestCollector(temp.db);
+  const collector = await startTestCollector(temp.db, { routes: alertRoutes });
   const store = collector.store;
   const now = Date.now();
   for (const site of SITES) {

@@ -96,3 +96,24 @@ t.test('orders and notices – entered, listed, and refused with the field named
   t.same(listed.notices.map((n: { reason: string }) => n.reason), ['更换滤袋']);
   t.equal(JSON.parse((await get('/api/v1/orders')).text).orders.length, 1);
 });
+
+t.test('alerts – filters, and a step the state does not allow is refused with what to do', async (t) => {
+  const list = async (query: string) => JSON.parse((await get(`/api/v1/alerts${query}`)).text);
+  const ids = async (query: string) => (await list(query)).alerts.map((a: { id: number }) => a.id);
+  t.same(await ids(`?enterprise=${STEEL.id}&state=open,acknowledged`), [stand.alertId]);
+  t.same(await ids('?model=treatment-off'), [stand.alertId]);
+  t.same(await ids(`?enterprise=${CEMENT.id}`), []);
+  t.same((await list('?model=data-gap')).alerts, []);
+  t.match((await list('?state=opened')).error.message, /state: 'opened' is not one of open, acknowledged, dispatched, closed/);
+  const alert = JSON.parse((await get(`/api/v1/alerts/${stand.alertId}`)).text);
+  t.same([alert.state, alert.overdue, alert.evidence.dwellMin], ['open', false, 10], 'one alert with its evidence');
+  const dispatch = await post(`/api/v1/alerts/${stand.alertId}/dispatch`, {});
+  t.equal(dispatch.status, 409);
+  t.match(dispatch.body.error?.message, /alert \d+ is open; it cannot be dispatched; acknowledge it first/);
+  const close = await post(`/api/v1/alerts/${stand.alertId}/close`, { disposition: 'fixed' });
+  t.match(close.body.error?.message, /disposition: expected one of violation, equipment-fault, declared, false-alarm, got "fixed"/);
+  t.equal((await post(`/api/v1/alerts/${stand.alertId}/close`, { disposition: 'false-alarm', by: '张三' })).status, 200);
+  t.match((await post(`/api/v1/alerts/${stand.alertId}/acknowledge`, {})).body.error?.message, /is closed; it cannot be acknowledged/);
+  t.equal((await get('/api/v1/alerts/99999')).status, 404);
+  t.equal((await get('/api/v1/alerts/abc')).status, 400);
+});

@@ -11,6 +11,7 @@ export default {
   'login.title': 'Log in',
   'login.token': 'Operator token',
   'login.hint': 'An administrator creates tokens with the tandem collector command; demo mode prints one when it starts.',
+  'login.name': 'Your name (recorded in alert history)',
   'login.submit': 'Log in',
   'login.checking': 'Checking…',
   'login.readonly': 'Read-only token: you can look, but not handle alerts or enter data.',
@@ -79,7 +80,7 @@ export default {
   'alerts.late': 'Late data',
   'alerts.declared': 'Declared',
 
-  'alert.title': 'Alert {id}',
+  'alert.title': 'Alert #{id}',
   'alert.model': 'Model',
   'alert.enterprise': 'Enterprise',
   'alert.facilities': 'Facilities',

@@ -11,6 +11,7 @@ export default {
   'login.title': '登录',
   'login.token': '操作员令牌',
   'login.hint': '令牌由管理员用 tandem collector 命令创建；演示模式启动时会打印在终端里。',
+  'login.name': '您的姓名（写入告警处理记录）',
   'login.submit': '登录',
   'login.checking': '正在验证…',
   'login.readonly': '只读令牌：可以查看，不能处理告警或录入数据。',
@@ -79,7 +80,7 @@ export default {
   'alerts.late': '迟到数据',
   'alerts.declared': '已报备',
 
-  'alert.title': '告警 {id}',
+  'alert.title': '告警 #{id}',
   'alert.model': '模型',
   'alert.enterprise': '企业',
   'alert.facilities': '设施',

@@ -1,10 +1,10 @@
 // One alert: what tripped (model, window, the numbers), the evidence chart (both curves
 // over the window, shaded), its history, and the next steps of the workflow
 // open → acknowledged → dispatched → closed with a disposition (DESIGN.md "The models").
-import { api, query } from '../api.js';
+import { api, operatorName, query } from '../api.js';
 import { powerChart } from '../chart.js';
 import { badge, fill, h } from '../dom.js';
-import { dateTime, duration, number, window as span } from '../format.js';
+import { dateTime, duration, kW, number, window as span } from '../format.js';
 import { label, t } from '../i18n.js';
 
 const DISPOSITIONS = ['violation', 'equipment-fault', 'declared', 'false-alarm'];
@@ -20,7 +20,8 @@ export async function render({ root, args, role, flash, post, onCleanup }) {
   );
   const facilityName = new Map(view.facilities.map((f) => [f.id, f.name]));
   const chartBox = h('div', { class: 'chart', id: 'alert-chart' });
-  const act = (step, body) => post(`/alerts/${encodeURIComponent(id)}/${step}`, body, (updated) => t('alert.done', { state: label('astate', updated.state) }));
+  const act = (step, body) =>
+    post(`/alerts/${encodeURIComponent(id)}/${step}`, { ...body, by: operatorName() || undefined }, (updated) => t('alert.done', { state: label('astate', updated.state) }));
   fill(
     root,
     h('p', null, h('a', { href: '#/alerts' }, `← ${t('common.back')}`)),
@@ -58,7 +59,17 @@ function facts(alert, view, facilityName) {
 function evidence(numbers) {
   const entries = Object.entries(numbers ?? {});
   if (!entries.length) return h('p', { class: 'empty' }, t('common.none'));
-  return h('dl', { class: 'facts evidence' }, entries.map(([name, value]) => [h('dt', null, name), h('dd', null, value === null ? t('common.none') : number(value))]));
+  return h('dl', { class: 'facts evidence' }, entries.map(([name, value]) => [h('dt', null, name), h('dd', null, evidenceValue(name, value))]));
+}
+
+/** Models name evidence with its unit last (productionPowerW, dwellMin, cutPct): show it so. */
+function evidenceValue(name, value) {
+  if (value === null) return t('common.none');
+  if (typeof value !== 'number') return String(value);
+  if (/W$/.test(name)) return kW(value);
+  if (/Min$/.test(name)) return `${number(value)} min`;
+  if (/Pct$/.test(name)) return `${number(value)} %`;
+  return number(value);
 }
 
 /** The buttons for the steps the alert can take next; closing is possible from any open state. */
@@ -88,6 +99,6 @@ function history(alert) {
     'ol',
     { class: 'history' },
     steps.map(([state, at, by]) => h('li', null, `${dateTime(at)} · ${label('astate', state)}${by ? ` · ${by}` : ''}`)),
-    alert.note ? h('li', { class: 'muted' }, `${t('alert.note')}: ${alert.note}`) : null,
+    (alert.note ?? '').split('\n').filter(Boolean).map((line) => h('li', { class: 'muted' }, `${t('alert.note')} · ${line}`)),
   );
 }
