@@ -87,10 +87,32 @@ if (!existsSync(CHROMIUM)) {
     t.ok(drawn.counts.every((n) => n > 600), `both curves have a day of points (2-min buckets): ${drawn.counts.join(', ')}`);
     t.ok(drawn.painted > 10_000, `the canvas is painted (${drawn.painted} pixels)`);
     await page.screenshot({ path: join(SCREENSHOTS, 'enterprise.png'), fullPage: true });
+
+    const span = () =>
+      page.evaluate(() => {
+        const x = (document.querySelector('#enterprise-chart') as HTMLElement & { chart: { data: number[][] } }).chart.data[0]!;
+        return { days: (x.at(-1)! - x[0]!) / 86_400_000, stepMin: (x[1]! - x[0]!) / 60_000 };
+      });
+    await page.click('a[data-range="30d"]');
+    await page.waitForSelector('a.active[data-range="30d"]');
+    await page.waitForFunction(() => (document.querySelector('#enterprise-chart') as { chart?: unknown } | null)?.chart !== undefined);
+    const month = await span();
+    t.ok(month.days > 29.9, `30 days on the axis (${month.days.toFixed(2)})`);
+    const box = (await page.locator('#enterprise-chart .u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.96, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.99, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => /from=\d+&to=\d+/.test(location.hash));
+    await page.waitForFunction(() => (document.querySelector('#enterprise-chart') as { chart?: unknown } | null)?.chart !== undefined);
+    const zoomed = await span();
+    t.ok(zoomed.days < 1.5 && zoomed.stepMin <= 2, `a drag zooms into about a day at fine resolution (${zoomed.days.toFixed(2)} d, ${zoomed.stepMin} min a point)`);
   });
 
   t.test('web page – an alert shows its evidence and moves open → acknowledged → dispatched → closed', async (t) => {
-    await page.click(`a[href="#/alert/${stand.alertId}"]`);
+    await page.click('#nav a[href="#/overview"]');
+    await page.click(`tr[data-enterprise="${STEEL.id}"] td:nth-child(5) a`);
+    await page.click(`tr[data-alert="${stand.alertId}"] a`);
     await page.waitForFunction(() => (document.querySelector('#alert-chart') as { chart?: unknown } | null)?.chart !== undefined);
     const counts = await page.evaluate(() => (document.querySelector('#alert-chart') as HTMLElement & { chart: { data: (number | null)[][] } }).chart.data.slice(1).map((v) => v.filter((x) => x !== null).length));
     t.equal(counts.length, 2, 'both curves over the alert window');
