@@ -17,6 +17,8 @@ export interface Figure {
   meets?: boolean;
   /** Lower is better (bytes, ms, MB) or higher is better (readings/s). */
   better: 'lower' | 'higher';
+  /** A caveat printed under the table (how it was measured, what is missing). */
+  note?: string;
 }
 
 export interface BenchOptions {
@@ -27,6 +29,12 @@ export interface BenchOptions {
 export interface Benchmark {
   name: string;
   description: string;
+  /**
+   * Long and nearly idle (a footprint over minutes): run beside the others instead of after
+   * them, so the suite fits its time budget. Its CPU is its own process time, which sharing
+   * the machine barely changes; its event-loop delay can grow.
+   */
+  background?: boolean;
   run(options: BenchOptions): Promise<Figure[]>;
 }
 
@@ -44,10 +52,11 @@ function fmt(n: number): string {
 
 export function formatTable(name: string, figures: Figure[]): string {
   const rows = [
-    ['measured', 'workload', 'ours', 'baseline', 'ratio', 'target', 'meets'],
-    ...figures.map((f) => {
+    ['#', 'measured', 'workload', 'ours', 'baseline', 'ratio', 'target', 'meets'],
+    ...figures.map((f, i) => {
       const r = ratio(f);
       return [
+        String(i + 1),
         f.what,
         f.workload,
         `${fmt(f.value)} ${f.unit}`,
@@ -60,7 +69,8 @@ export function formatTable(name: string, figures: Figure[]): string {
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
-  return [`## ${name}`, line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  const notes = figures.flatMap((f, i) => (f.note ? [`[${i + 1}] ${f.what}: ${f.note}`] : []));
+  return [`## ${name}`, line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ...notes].join('\n');
 }
 
 export function machine(): Record<string, string | number> {

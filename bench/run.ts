@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable, machine, type Figure } from './harness.js';
+import { formatTable, machine, type Benchmark, type Figure } from './harness.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -14,6 +14,13 @@ export function benchmarkNames(): string[] {
     .filter((d) => d.isDirectory() && existsSync(join(HERE, d.name, 'index.js')))
     .map((d) => d.name)
     .sort();
+}
+
+async function backgroundNames(names: string[]): Promise<string[]> {
+  const flags = await Promise.all(
+    names.map(async (name) => ((await import(`./${name}/index.js`)) as { benchmark: Benchmark }).benchmark.background === true),
+  );
+  return names.filter((_, i) => flags[i]);
 }
 
 function runOne(name: string, quick: boolean): Promise<{ figures: Figure[]; error?: string }> {
@@ -46,19 +53,29 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`# ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(' ')}\n\n`);
   const results: Record<string, Figure[] | { error: string }> = {};
   let failed = 0;
-  for (const name of names) {
-    process.stderr.write(`bench: running ${name}…\n`);
-    const started = Date.now();
-    const { figures, error } = await runOne(name, quick);
+  const report = (name: string, started: number, { figures, error }: { figures: Figure[]; error?: string }) => {
     if (error) {
       failed++;
       results[name] = { error };
       process.stdout.write(`## ${name}\nFAILED: ${error}\n\n`);
-      continue;
+      return;
     }
     results[name] = figures;
     process.stdout.write(`${formatTable(name, figures)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n\n`);
+  };
+  // Long, nearly idle footprints run beside the rest (harness.ts Benchmark.background).
+  const background = await backgroundNames(names);
+  const beside = background.map((name) => {
+    process.stderr.write(`bench: running ${name} in the background…\n`);
+    const started = Date.now();
+    return runOne(name, quick).then((outcome) => ({ name, started, outcome }));
+  });
+  for (const name of names.filter((n) => !background.includes(n))) {
+    process.stderr.write(`bench: running ${name}…\n`);
+    const started = Date.now();
+    report(name, started, await runOne(name, quick));
   }
+  for (const { name, started, outcome } of await Promise.all(beside)) report(name, started, outcome);
   const dir = join(HERE, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${info.commit}-${quick ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
