@@ -2,6 +2,7 @@
 // them), the view endpoints' numbers, refusals that name the field, and the two
 // dictionaries having the same keys.
 import t from 'tap';
+import { createApiToken } from '../../collector/http/auth.js';
 import { CEMENT, STEEL } from './site.js';
 import { startStand, VIOLATION, type Stand } from './stand.js';
 
@@ -114,6 +115,10 @@ t.test('alerts – filters, and a step the state does not allow is refused with 
   t.match(close.body.error?.message, /disposition: expected one of violation, equipment-fault, declared, false-alarm, got "fixed"/);
   t.equal((await post(`/api/v1/alerts/${stand.alertId}/close`, { disposition: 'false-alarm', by: '张三' })).status, 200);
   t.match((await post(`/api/v1/alerts/${stand.alertId}/acknowledge`, {})).body.error?.message, /is closed; it cannot be acknowledged/);
+  const reader = await createApiToken(stand.collector.store, 'read', 'viewer', Date.now());
+  t.equal((await get(`/api/v1/alerts/${stand.alertId}`, reader)).status, 200, 'a read token may look');
+  const refused = await fetch(`${stand.pageUrl}/api/v1/alerts/${stand.alertId}/close`, { method: 'POST', headers: { authorization: `Bearer ${reader}` }, body: '{"disposition":"violation"}' });
+  t.equal(refused.status, 403, 'but not act');
   t.equal((await get('/api/v1/alerts/99999')).status, 404);
   t.equal((await get('/api/v1/alerts/abc')).status, 400);
 });

@@ -81,13 +81,11 @@ export default {
   'alerts.declared': 'Declared',
 
   'alert.title': 'Alert #{id}',
-  'alert.model': 'Model',
   'alert.enterprise': 'Enterprise',
   'alert.facilities': 'Facilities',
   'alert.window': 'Window',
   'alert.duration': 'Duration',
   'alert.severity': 'Severity',
-  'alert.state': 'State',
   'alert.deadline': 'Dispatch deadline',
   'alert.evidence': 'Evidence',
   'alert.numbers': 'Numbers that tripped the rule',
@@ -175,6 +173,5 @@ export default {
   'time.ago.d': '{n} d ago',
   'common.none': '—',
   'common.loading': 'Loading…',
-  'common.refresh': 'Refresh',
   'common.back': 'Back',
 };

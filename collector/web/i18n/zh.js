@@ -81,13 +81,11 @@ export default {
   'alerts.declared': '已报备',
 
   'alert.title': '告警 #{id}',
-  'alert.model': '模型',
   'alert.enterprise': '企业',
   'alert.facilities': '设施',
   'alert.window': '时段',
   'alert.duration': '持续',
   'alert.severity': '级别',
-  'alert.state': '状态',
   'alert.deadline': '处置期限',
   'alert.evidence': '证据',
   'alert.numbers': '触发数值',
@@ -175,6 +173,5 @@ export default {
   'time.ago.d': '{n} 天前',
   'common.none': '—',
   'common.loading': '加载中…',
-  'common.refresh': '刷新',
   'common.back': '返回',
 };

@@ -34,7 +34,7 @@ export async function render({ root, args, role, flash, post, onCleanup }) {
       h('div', { class: 'card' }, facts(alert, view, facilityName)),
       h('div', { class: 'card' }, h('h2', null, t('alert.numbers')), evidence(alert.evidence)),
     ),
-    role === 'admin' && alert.state !== 'closed' ? actions(alert, act) : null,
+    alert.state === 'closed' ? null : role === 'admin' ? actions(alert, act) : h('p', { class: 'muted' }, t('login.readonly')),
     h('h2', null, t('alert.evidence')),
     chartBox,
     h('h2', null, t('alert.history')),

@@ -23,7 +23,7 @@ export async function render({ root, role, flash, post, showError }) {
     root,
     flash ? h('p', { class: 'notice', id: 'flash' }, flash) : null,
     h('h1', null, t('orders.title')),
-    role === 'admin' ? orderForm(overview.enterprises, submit('/orders', readOrder)) : null,
+    role === 'admin' ? orderForm(overview.enterprises, submit('/orders', readOrder)) : h('p', { class: 'muted' }, t('login.readonly')),
     orders.length
       ? table(
           ['kind', 'enterprises', 'from', 'to', 'limitPct'].map((c) => t(`orders.${c}`)),
