@@ -1,7 +1,6 @@
 // The picture inspectors recognise: production and treatment power on one time axis, with
 // alert windows shaded behind the curves. uPlot draws it; a drag selects a window that the
 // caller reloads at finer resolution (onZoom), so a month view can zoom down to minutes.
-import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { dateTime } from './format.js';
 import { label, t } from './i18n.js';
 
@@ -50,7 +49,7 @@ export function powerChart(container, view, { alerts = [], onZoom, height = CHAR
       ],
     },
   };
-  const chart = new uPlot(options, data, container);
+  const chart = new window.uPlot(options, data, container); // index.html loads uPlot's minified build
   container.chart = chart; // read by the browser test (test/web) to check the curves have data
   const resize = () => chart.setSize({ width: Math.max(320, container.clientWidth), height });
   window.addEventListener('resize', resize);

@@ -28,12 +28,12 @@ t.test('web files – the page, its modules and uPlot are served; nothing else i
   t.match(index.headers.get('content-type'), /text\/html/);
   t.match(index.text, /\/web\/app\.js/);
   t.match((await get('/web/views/enterprise.js', null)).headers.get('content-type'), /javascript/);
-  t.equal((await get('/vendor/uplot/uPlot.esm.js', null)).status, 200);
+  t.equal((await get('/vendor/uplot/uPlot.iife.min.js', null)).status, 200);
   const again = await get('/web/app.js', null, { 'if-none-match': index.headers.get('etag') ?? '' });
   t.equal(again.status, 200, 'another file’s etag does not match');
   const app = await get('/web/app.js', null);
   t.equal((await get('/web/app.js', null, { 'if-none-match': app.headers.get('etag')! })).status, 304, 'an unchanged file costs a 304');
-  for (const path of ['/web/README.md', '/web/../index.ts', '/web/%2e%2e/index.ts', '/vendor/uplot/package.json', '/web/.hidden.js']) {
+  for (const path of ['/web/README.md', '/web/../index.ts', '/web/%2e%2e/index.ts', '/vendor/uplot/package.json', '/vendor/uplot/uPlot.esm.js', '/web/.hidden.js']) {
     t.not((await get(path, null)).status, 200, `${path} is not served`);
   }
   t.equal((await get('/web/nope.js', null)).status, 404);
