@@ -22,6 +22,13 @@ export const EXCEPTION_NAMES: Record<number, string> = {
   11: 'gateway target device failed to respond',
 };
 export const ILLEGAL_DATA_ADDRESS = 2;
+/** A Modbus TCP gateway's way of saying the unit behind it did not answer (§7, codes 0A/0B). */
+const GATEWAY_NO_ANSWER = [10, 11];
+
+/** Nobody answered: a timeout, or a gateway reporting that its serial-side unit did not. */
+export function isNoAnswer(error: unknown): boolean {
+  return hasCode(error, 'TANDEM_MODBUS_TIMEOUT') || GATEWAY_NO_ANSWER.includes(exceptionCodeOf(error) ?? -1);
+}
 
 export function exceptionError(unit: number, fc: number, exceptionCode: number): TandemError {
   const name = EXCEPTION_NAMES[exceptionCode] ?? 'unknown exception';

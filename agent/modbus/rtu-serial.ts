@@ -1,4 +1,5 @@
 // Modbus RTU on a local serial port (RS-485 adapter), via the serialport package.
+import type { Duplex } from 'node:stream';
 import { SerialPort } from 'serialport';
 import { modbusErrors } from './errors.js';
 import { rtuFramer } from './framing.js';
@@ -41,7 +42,14 @@ function openPort(s: SerialSettings, description: string): Promise<SerialPort> {
   });
 }
 
+/** SerialPort's destroy() leaves the device open and locked; close() releases both. */
+function closePort(stream: Duplex): Promise<void> {
+  const port = stream as SerialPort;
+  return new Promise((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
+}
+
 export function rtuSerialTransport(settings: SerialSettings, options?: TransportOptions): StreamTransport {
   const description = describeSerial(settings);
-  return new StreamTransport({ kind: 'rtu', description, framer: rtuFramer(), lineSilenceMs: t35Ms(settings.baud), open: () => openPort(settings, description) }, options);
+  const spec = { kind: 'rtu', description, framer: rtuFramer(), lineSilenceMs: t35Ms(settings.baud), open: () => openPort(settings, description), shut: closePort } as const;
+  return new StreamTransport(spec, options);
 }

@@ -26,6 +26,8 @@ export interface StreamSpec {
   open: () => Promise<Duplex>;
   /** Minimum silence between frames, e.g. RTU t3.5. */
   lineSilenceMs: number;
+  /** Releases the stream when destroy() does not (a serial port keeps its fd and lock). */
+  shut?: (stream: Duplex) => Promise<void>;
 }
 
 interface Pending {
@@ -79,6 +81,7 @@ export class StreamTransport extends EventEmitter implements Transport {
     if (!stream) return;
     this.closing = true;
     this.lost(stream, new Error('closed'));
+    if (this.spec.shut) return this.spec.shut(stream);
     if (stream.destroyed && stream.closed) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CLOSE_WAIT_MS);

@@ -2,7 +2,7 @@
 // "illegal data address", decoded with the profile, every value flagged. A meter that
 // answers nothing gives no reading at all, never an old one with a new stamp.
 import { decodePoint, QUANTITY_NAMES, registerCount, type BadQuality, type MeterConfig, type Profile, type ProfilePoint, type Quantity } from '../../protocol/index.js';
-import { exceptionCodeOf, hasCode, ILLEGAL_DATA_ADDRESS, type Transport } from '../modbus/index.js';
+import { exceptionCodeOf, hasCode, ILLEGAL_DATA_ADDRESS, isNoAnswer, type Transport } from '../modbus/index.js';
 import { planBlocks, type Block } from './blocks.js';
 import { isPlausible } from './plausibility.js';
 import type { PolledReading } from './types.js';
@@ -61,7 +61,7 @@ export function isBusFailure(error: unknown): boolean {
 
 /** Worth asking again: nothing came back, or it came back mangled. */
 function isTransient(error: unknown): boolean {
-  return hasCode(error, 'TANDEM_MODBUS_TIMEOUT') || hasCode(error, 'TANDEM_MODBUS_BAD_FRAME');
+  return isNoAnswer(error) || hasCode(error, 'TANDEM_MODBUS_BAD_FRAME');
 }
 
 export async function readMeter(transport: Transport, plan: MeterPlan, retries: number, now: () => number): Promise<ReadOutcome> {

@@ -156,6 +156,13 @@ for (const { kind, start, skip } of KINDS) {
       });
     }
 
+    t.test(`${kind} transport – close() releases the port or socket: it opens again at once`, async (t) => {
+      await transport.close();
+      t.notOk(transport.connected);
+      await transport.connect();
+      t.same(await transport.readRegisters(1, 3, 9, 1), [9]);
+    });
+
     t.test(`${kind} transport – reports a lost peer and connects again when it is back`, async (t) => {
       const disconnected = onceDisconnected(transport);
       await bench.breakLink();
