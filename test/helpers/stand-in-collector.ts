@@ -28,11 +28,18 @@ export interface StandInCollector {
 
 export async function startStandInCollector(url: string, gatewayId: string): Promise<StandInCollector> {
   const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: `stand-in-${gatewayId}-${process.pid}`, clean: true, reconnectPeriod: 200 });
-  const announce = () => client.publish(COLLECTOR_STATE_TOPIC, encodePayload({ v: 1, online: true, t: Date.now() }), { qos: 1, retain: true });
+  let retainedConfig: Config | undefined;
+  // Like the collector: on (re)connect, say online and re-publish the retained config, which a
+  // broker without persistence lost when it restarted.
+  const announce = () => {
+    client.publish(COLLECTOR_STATE_TOPIC, encodePayload({ v: 1, online: true, t: Date.now() }), { qos: 1, retain: true });
+    if (retainedConfig) client.publish(topicFor(gatewayId, 'config'), encodePayload(retainedConfig), { qos: 1, retain: true });
+  };
   client.on('connect', announce);
   const self: StandInCollector = {
     readings: new Map(), arrivals: [], duplicates: 0, gaps: [], configAcks: [], replies: [], health: [], malformed: [], acking: true,
     async publishConfig(config) {
+      retainedConfig = config;
       await client.publishAsync(topicFor(gatewayId, 'config'), encodePayload(config), { qos: 1, retain: true });
     },
     async publish(kind, message) {
