@@ -40,12 +40,14 @@ export interface Benchmark {
 
 /** How many times better ours is than the baseline (>1 = ours better). */
 export function ratio(figure: Figure): number | null {
-  if (!figure.baseline || figure.value === 0 || figure.baseline.value === 0) return null;
+  // NaN (nothing measured) travels through JSON as null.
+  const ok = (n: number | null) => n !== null && Number.isFinite(n) && n !== 0;
+  if (!figure.baseline || !ok(figure.value) || !ok(figure.baseline.value)) return null;
   return figure.better === 'lower' ? figure.baseline.value / figure.value : figure.value / figure.baseline.value;
 }
 
-function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
+function fmt(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'n/a';
   const abs = Math.abs(n);
   return abs >= 1000 ? Math.round(n).toLocaleString('en-US') : abs >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
