@@ -31,12 +31,12 @@ let loginNotice = null;
 let flash = null;
 
 /** Shows an API error (or any text) above the page until the next page change. */
-export function showError(error) {
+function showError(error) {
   banner.textContent = error?.userMessage ?? error?.message ?? String(error);
   banner.hidden = false;
 }
 
-export function clearError() {
+function clearError() {
   banner.hidden = true;
   banner.textContent = '';
 }
@@ -129,8 +129,9 @@ async function login(candidate, name, status) {
     setOperatorName(name);
     role = me.role;
     loginNotice = null;
+    // Changing the hash renders through the hashchange listener; otherwise render here.
     if (!location.hash || location.hash === '#/') location.hash = '#/overview';
-    await route();
+    else await route();
   } catch (error) {
     status.textContent = error.userMessage ?? String(error);
   }
@@ -148,7 +149,10 @@ async function start() {
     setLang(lang() === 'zh' ? 'en' : 'zh');
     route();
   });
-  document.getElementById('logout').addEventListener('click', logout);
+  document.getElementById('logout').addEventListener('click', () => {
+    loginNotice = null;
+    logout();
+  });
   window.addEventListener('hashchange', route);
   if (token()) {
     try {
