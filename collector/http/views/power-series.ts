@@ -11,8 +11,11 @@ export const MINUTE_MS = 60_000;
 export const DEFAULT_POINTS = 1200;
 /** Upper bound on points per curve, so one request stays small. */
 export const MAX_POINTS = 5000;
-/** How far back "latest power" looks (ms). */
-const LATEST_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
+/**
+ * How far back "latest power" looks (ms): a short window first (a live facility answers
+ * from a few rows), the whole day only for one that has gone quiet.
+ */
+const LATEST_LOOKBACKS_MS = [15 * MINUTE_MS, 24 * 60 * MINUTE_MS];
 
 export interface FacilitySeries {
   id: string;
@@ -54,10 +57,12 @@ export async function powerSeries(store: Store, facilities: FacilityInfo[], from
 
 /** The facility's newest minute with power in the last day, or null. */
 export async function latestPower(store: Store, facilityId: string, now: number): Promise<{ at: number; powerW: number } | null> {
-  const minutes = await store.minutes(facilityId, now - LATEST_LOOKBACK_MS, now + MINUTE_MS);
-  for (let i = minutes.length - 1; i >= 0; i--) {
-    const m = minutes[i]!;
-    if (m.powerW !== null) return { at: m.minute, powerW: m.powerW };
+  for (const lookback of LATEST_LOOKBACKS_MS) {
+    const minutes = await store.minutes(facilityId, now - lookback, now + MINUTE_MS);
+    for (let i = minutes.length - 1; i >= 0; i--) {
+      const m = minutes[i]!;
+      if (m.powerW !== null) return { at: m.minute, powerW: m.powerW };
+    }
   }
   return null;
 }
