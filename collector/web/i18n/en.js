@@ -10,7 +10,7 @@ export default {
 
   'login.title': 'Log in',
   'login.token': 'Operator token',
-  'login.hint': 'An administrator creates tokens with the tandem collector command; demo mode prints one when it starts.',
+  'login.hint': 'An administrator creates tokens with tandem collector token create (--role admin to handle alerts); demo mode prints one when it starts.',
   'login.name': 'Your name (recorded in alert history)',
   'login.submit': 'Log in',
   'login.checking': 'Checking…',

@@ -10,7 +10,7 @@ export default {
 
   'login.title': '登录',
   'login.token': '操作员令牌',
-  'login.hint': '令牌由管理员用 tandem collector 命令创建；演示模式启动时会打印在终端里。',
+  'login.hint': '令牌由管理员用 tandem collector token create 创建（处理告警需要 --role admin）；演示模式启动时会打印在终端里。',
   'login.name': '您的姓名（写入告警处理记录）',
   'login.submit': '登录',
   'login.checking': '正在验证…',
