@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { hashPassword } from '../../collector/broker/secrets.js';
 import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
 import type { Enterprise, Thresholds } from '../../protocol/index.js';
@@ -22,7 +23,8 @@ export interface SiteShape {
   pollIntervalS?: number;
   /** Buses of each gateway (meters go on the first); default one placeholder TCP bus. */
   buses?: Record<string, unknown>[];
-  profile?: string;
+  /** Meter profiles, cycling by meter (default dtsu666). */
+  profiles?: readonly string[];
   thresholds?: { production?: Thresholds; treatment?: Thresholds };
 }
 
@@ -48,10 +50,20 @@ export function benchEnterprises(shape: SiteShape): Enterprise[] {
         facility: m < shape.metersPerGateway / 2 ? production : treatment,
         bus: String(buses[0]!.id),
         unit: m + 1,
-        profile: shape.profile ?? 'dtsu666',
+        profile: shape.profiles?.[m % shape.profiles.length] ?? 'dtsu666',
       })),
     };
   });
+}
+
+/** Readings stored with event time in [from, to), read straight from the collector's file. */
+export function storedReadings(db: string, from = 0, to = Number.MAX_SAFE_INTEGER): number {
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    return (sqlite.prepare('SELECT count(*) AS n FROM readings WHERE t >= ? AND t < ?').get(from, to) as { n: number }).n;
+  } finally {
+    sqlite.close();
+  }
 }
 
 export function seedDb(db: string, enterprises: Enterprise[]): void {
