@@ -120,9 +120,19 @@ if (!existsSync(CHROMIUM)) {
     t.equal(counts.length, 2, 'both curves over the alert window');
     t.ok(counts.every((n) => n >= 45), `one point a minute over the window and its margins: ${counts.join(', ')}`);
     t.match(await page.textContent('.evidence'), /productionPowerW/, 'the numbers that tripped the rule');
-    await page.fill('.actions input[name=note]', '电话已通知企业');
+    // A colleague acknowledges it first: this page is stale, and says what to do about it.
+    const colleague = await fetch(`${stand.pageUrl}/api/v1/alerts/${stand.alertId}/acknowledge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stand.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ by: '赵工' }),
+    });
+    t.equal(colleague.status, 200);
     await page.click('#do-acknowledge');
-    await page.waitForSelector('#flash:has-text("已确认")');
+    await page.waitForSelector('#banner:has-text("请刷新页面查看最新状态后再试")');
+    t.match(await page.textContent('#banner'), /操作与当前状态冲突：alert \d+ is acknowledged/);
+    await page.reload();
+    await page.waitForSelector('#do-dispatch');
+    await page.fill('.actions input[name=note]', '电话已通知企业');
     await page.fill('.actions input[name=assignee]', '王科长');
     await page.click('#do-dispatch');
     await page.waitForSelector('#flash:has-text("已派单")');
@@ -135,9 +145,8 @@ if (!existsSync(CHROMIUM)) {
     t.equal(stored?.state, 'closed');
     t.equal(stored?.disposition, 'violation');
     t.ok(stored?.acknowledgedAt && stored.dispatchedAt && stored.closedAt, 'each step has its time');
-    t.same([stored?.acknowledgedBy, stored?.dispatchedBy, stored?.closedBy], ['李工', '李工', '李工'], 'and who took it');
-    t.match(stored?.note, /李工: 电话已通知企业/);
-    t.match(stored?.note, /→ 王科长/);
+    t.same([stored?.acknowledgedBy, stored?.dispatchedBy, stored?.closedBy], ['赵工', '李工', '李工'], 'and who took it');
+    t.match(stored?.note, /李工: 电话已通知企业 → 王科长/);
 
     await page.goto(`${stand.pageUrl}/#/alerts?state=closed&model=treatment-off`);
     await page.waitForSelector(`tr[data-alert="${stand.alertId}"]`);
