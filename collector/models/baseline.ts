@@ -1,13 +1,18 @@
 // The pre-order baseline an order is measured against (order-breach: "(1 − X %) ×
 // baseline"; consumption-surge: "> 25 % of the pre-order baseline"): production over the
 // BASELINE_DAYS days before the order began.
-import type { Order } from './contract.js';
+import type { FacilityInfo, Order } from './contract.js';
 import { anyRunning } from './links.js';
 import { DAY_MS, MINUTE_MS, type OrderBaseline } from './model.js';
 import { TRUE } from './runs.js';
 import type { Series } from './series.js';
 
 export const BASELINE_DAYS = 7;
+
+/** The production facilities an order binds (all of them when it names none). */
+export function boundProduction(facilities: readonly FacilityInfo[], order: Pick<Order, 'facilities'>): FacilityInfo[] {
+  return facilities.filter((f) => f.kind === 'production' && (!order.facilities || order.facilities.includes(f.id)));
+}
 
 export function baselineWindow(order: Pick<Order, 'from'>): { from: number; to: number } {
   return { from: order.from - BASELINE_DAYS * DAY_MS, to: order.from };

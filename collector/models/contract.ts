@@ -50,6 +50,8 @@ export interface Order {
   to: number;
   /** For a limit order: the share of production power to cut, 0–100. */
   limitPct: number | null;
+  /** Production facilities it binds; absent: all of each enterprise's production. */
+  facilities?: string[];
 }
 
 /** An enterprise's declared maintenance or shutdown window for a facility. */

@@ -13,6 +13,8 @@ export interface EnterpriseData {
   facilities: FacilityInfo[];
   /** Minutes of one facility in [from, to), time-ordered. */
   minutes(facility: string, from: number, to: number): readonly FacilityMinute[];
+  /** First minute stored for a facility, when known. */
+  firstMinute(facility: string): number | undefined;
   /** Readings of the enterprise in [from, to), time-ordered. */
   readings(from: number, to: number): readonly FacilityReading[];
   orders: readonly Order[];
@@ -56,6 +58,11 @@ export function buildInput(data: EnterpriseData, window: Window): ModelInput {
     const b = data.baseline(o);
     if (b) baselines.set(o.id, b);
   }
+  const firstData = new Map<string, number>();
+  for (const f of data.facilities) {
+    const first = data.firstMinute(f.id);
+    if (first !== undefined) firstData.set(f.id, first);
+  }
   return {
     enterprise: data.enterprise,
     facilities: data.facilities,
@@ -63,6 +70,7 @@ export function buildInput(data: EnterpriseData, window: Window): ModelInput {
     to: window.to,
     dataFrom: window.dataFrom,
     asOf: Math.max(window.asOf, window.to),
+    firstData,
     series,
     levelsAt: (facility, minute) => data.levels.levelsAt(facility, minute),
     orders,

@@ -1,6 +1,6 @@
 // EnterpriseData over arrays already in memory: the scorer's replay and the tests.
 import type { EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from './contract.js';
-import { baselineWindow, orderBaseline } from './baseline.js';
+import { baselineWindow, boundProduction, orderBaseline } from './baseline.js';
 import { quarterHourPowers } from './facility-state.js';
 import type { EnterpriseData } from './input.js';
 import { LevelBook } from './level-book.js';
@@ -52,18 +52,18 @@ export function memoryData(source: MemoryEnterprise): EnterpriseData {
     source.timeZone,
   );
   const baselines = new Map<string, OrderBaseline | null>();
-  const production = source.facilities.filter((f) => f.kind === 'production');
   return {
     enterprise: source.enterprise,
     facilities: source.facilities,
     minutes,
+    firstMinute: (facility) => source.minutes.get(facility)?.[0]?.minute,
     readings: (from, to) => readings.slice(lowerBound(readings, from, (r) => r.t), lowerBound(readings, to, (r) => r.t)),
     orders: source.orders ?? [],
     notices: source.notices ?? [],
     baseline(order) {
       if (!baselines.has(order.id)) {
         const w = baselineWindow(order);
-        const series = production.map((f) =>
+        const series = boundProduction(source.facilities, order).map((f) =>
           buildSeries(f, minutes(f.id, w.from, w.to), w.from, w.to, { levelsAt: (m) => levels.levelsAt(f.id, m) }),
         );
         baselines.set(order.id, orderBaseline(series));

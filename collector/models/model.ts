@@ -38,6 +38,11 @@ export interface ModelInput {
   dataFrom: number;
   /** Live horizon: minutes in [to, asOf) have no data (yet); only data-gap reads it. */
   asOf: number;
+  /**
+   * First minute the store holds for each facility (data-gap: silence before a facility ever
+   * reported is commissioning, not a gap). Absent: its first data in the series.
+   */
+  firstData: Map<string, number>;
   /** Every facility of the enterprise, dense per minute over [dataFrom, to). */
   series: Map<string, Series>;
   /** Thresholds in effect for a facility at a minute (configured over learned, per local day). */

@@ -40,3 +40,15 @@ test('frequent-cycling – a start seen only after a gap is not counted', async 
   // The 6th start's off-minute before it is unknown: the start is not seen.
   t.same(runScenario(frequentCycling, scenario(6, 20, [109, 110])), []);
 });
+
+test('frequent-cycling – a treatment following a production that itself starts 6 times in 2 h is in step, not cycling', async (t) => {
+  const kiln: ScenarioSpec['power'][string] = [{ from: 0, to: 300, w: 0 }];
+  const fan: ScenarioSpec['power'][string] = [{ from: 0, to: 300, w: 0 }];
+  for (let k = 0; k < 6; k++) {
+    kiln.push({ from: 10 + k * 20, to: 20 + k * 20, w: 50_000 });
+    fan.push({ from: 9 + k * 20, to: 21 + k * 20, w: 20_000 });
+  }
+  const spec = scenario(0, 20);
+  spec.power = { kiln, fan };
+  t.same(runScenario(frequentCycling, spec), []);
+});

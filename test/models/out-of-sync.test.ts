@@ -42,9 +42,13 @@ test('out-of-sync – 3 minutes either way is in sync', async (t) => {
   t.same(runScenario(outOfSync, scenario(0, 0)), []);
 });
 
-test('out-of-sync – a lag of 10 min or more is treatment-off, not reported twice', async (t) => {
-  t.same(runScenario(outOfSync, scenario(10, 0)), []);
-  t.same(runScenario(outOfSync, scenario(0, 12)), []);
+test('out-of-sync – a 15-minute late start or 25-minute early stop is out of sync too', async (t) => {
+  t.match(runScenario(outOfSync, scenario(15, 0))[0]?.evidence, { kind: 'late-start', lagMinutes: 15 });
+  t.match(runScenario(outOfSync, scenario(0, 25))[0]?.evidence, { kind: 'early-stop', lagMinutes: 25 });
+});
+
+test('out-of-sync – a treatment that never starts during the production run is treatment-off only', async (t) => {
+  t.same(runScenario(outOfSync, scenario(60, 0)), []);
 });
 
 test('out-of-sync – a gap around the start decides nothing', async (t) => {

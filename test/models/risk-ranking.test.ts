@@ -19,7 +19,7 @@ function scenario(fanOffMinutes: number, gap = false): ScenarioSpec {
         { from: '00:00', to: '24:00', w: 0 },
         { from: '08:00', to: '18:00', w: 20_000 },
         { from: 6 * 1440 + 600, to: 6 * 1440 + 600 + fanOffMinutes, w: 0 },
-        ...(gap ? [{ from: '00:00', to: '24:00', w: null, days: [0, 1] as [number, number] }] : []),
+        ...(gap ? [{ from: '00:00', to: '24:00', w: null, days: [3, 4] as [number, number] }] : []),
       ],
     },
   };

@@ -27,7 +27,7 @@ function scenario(offMinutes: number, gap?: [string, string]): ScenarioSpec {
 }
 
 test('runtime-short – the fan running 89 % of the kiln’s 600 running minutes fires', async (t) => {
-  const events = runtimeShort.evaluate ? runScenario(runtimeShort, scenario(66)) : [];
+  const events = runScenario(runtimeShort, scenario(66));
   t.equal(events.length, 1);
   t.match(events[0]!.evidence, { productionRunMin: 600, treatmentAlongsideMin: 534, percent: 89 });
   t.equal(events[0]!.to - events[0]!.from, 24 * 3600_000, 'the local day is the window');

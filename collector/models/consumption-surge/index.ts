@@ -2,6 +2,7 @@
 // mean + sigma × σ of the historyDays before, or, during a stop order, above stopOrderPct %
 // of the pre-order baseline for the hours the order covered that day. README.md beside this file.
 import type { AlertEvent } from '../contract.js';
+import { boundProduction } from '../baseline.js';
 import { dayEvent, MIN_KNOWN_SHARE, round, splitDays, sums } from '../daily.js';
 import { seriesOf } from '../links.js';
 import { DAY_MS, MINUTE_MS, paramsFor, type Model } from '../model.js';
@@ -51,7 +52,12 @@ export const consumptionSurge: Model = {
       const a = Math.max(order.from, input.from);
       const b = Math.min(order.to, input.to);
       if (b <= a) continue;
-      const inOrder = sums(series, (a - input.dataFrom) / MINUTE_MS, (b - input.dataFrom) / MINUTE_MS);
+      const bound = boundProduction(input.facilities, order);
+      const inOrder = sums(
+        bound.map((f) => seriesOf(input, f.id)),
+        (a - input.dataFrom) / MINUTE_MS,
+        (b - input.dataFrom) / MINUTE_MS,
+      );
       const allowed = (stopOrderPct! / 100) * baseline.dailyEnergyKWh * ((b - a) / DAY_MS);
       if (inOrder.energyKWh <= allowed) continue;
       events.push(
@@ -59,7 +65,7 @@ export const consumptionSurge: Model = {
           model: consumptionSurge.id,
           subject: `${input.enterprise.id}/${order.id}`,
           input,
-          facilities,
+          facilities: bound.map((f) => f.id),
           severity: 'critical',
           evidence: { order: order.id, energyKWh: round(inOrder.energyKWh), allowedKWh: round(allowed), stopOrderPct: stopOrderPct! },
           message: `production used ${round(inOrder.energyKWh, 0)} kWh during stop order ${order.id}, over ${stopOrderPct} % of its baseline`,

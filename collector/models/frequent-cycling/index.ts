@@ -1,11 +1,11 @@
 // frequent-cycling (real time): the treatment starts ≥ starts times within windowMin while
-// its production runs continuously (a fan switched on and off to look compliant, or a
-// failing contactor). Overlapping windows are one condition. README.md beside this file.
+// its production runs (a fan switched on and off to look compliant, or a failing
+// contactor). Overlapping windows are one condition. README.md beside this file.
 import type { AlertEvent } from '../contract.js';
 import { STATE_CODES } from '../facility-state.js';
 import { anyRunning, linkFacilities, treatmentLinks, type Link } from '../links.js';
 import { MINUTE_MS, paramsFor, type Model } from '../model.js';
-import { conditionKey, noticeOverlaps, TRUE } from '../runs.js';
+import { conditionKey, noticeOverlaps, TRUE, UNKNOWN } from '../runs.js';
 
 interface Burst {
   first: number;
@@ -15,42 +15,45 @@ interface Burst {
   ended: boolean;
 }
 
-/** Treatment start indices inside each continuous production run, grouped into bursts. */
+/**
+ * Treatment starts while its production was already running (a start that production's own
+ * start explains is the normal sequence, not cycling), in stretches without unknown minutes,
+ * grouped into bursts of `startsNeeded` starts within `windowMin`.
+ */
 function bursts(link: Link, startsNeeded: number, windowMin: number): Burst[] {
   const t = link.treatmentSeries;
   const n = t.length;
-  let lastKnown = n - 1;
-  while (lastKnown >= 0 && t.state[lastKnown] === STATE_CODES.unknown) lastKnown--;
   const out: Burst[] = [];
-  let i = 0;
-  while (i < n) {
-    if (anyRunning(link.productionSeries, i) !== TRUE) {
-      i++;
+  let stretch: number[] = [];
+  let lastKnown = -1;
+  const close = (end: number) => {
+    let current: Burst | null = null;
+    for (let k = 0; k + startsNeeded - 1 < stretch.length; k++) {
+      const a = stretch[k]!;
+      const b = stretch[k + startsNeeded - 1]!;
+      if (b - a >= windowMin) continue;
+      if (current && a <= current.last) current.last = b;
+      else out.push((current = { first: a, last: b, starts: 0, detectedAt: b, ended: false }));
+    }
+    for (const burst of out) {
+      if (burst.ended) continue;
+      burst.starts = stretch.filter((s) => s >= burst.first && s <= burst.last).length;
+      burst.ended = end < n || burst.last + windowMin <= lastKnown;
+    }
+    stretch = [];
+  };
+  for (let j = 0; j < n; j++) {
+    const production = anyRunning(link.productionSeries, j);
+    if (t.state[j] === STATE_CODES.unknown || production === UNKNOWN) {
+      if (stretch.length) close(j);
       continue;
     }
-    let end = i + 1;
-    while (end < n && anyRunning(link.productionSeries, end) === TRUE) end++;
-    const starts: number[] = [];
-    for (let j = i + 1; j < end; j++) {
-      const before = t.state[j - 1]!;
-      if (before !== STATE_CODES.unknown && before !== STATE_CODES.running && t.state[j] === STATE_CODES.running) starts.push(j);
-    }
-    let current: Burst | null = null;
-    for (let k = 0; k + startsNeeded - 1 < starts.length; k++) {
-      const a = starts[k]!;
-      const b = starts[k + startsNeeded - 1]!;
-      if (b - a >= windowMin) continue;
-      if (current && a <= current.last) {
-        current.last = b;
-        current.starts = starts.filter((s) => s >= current!.first && s <= b).length;
-      } else {
-        current = { first: a, last: b, starts: startsNeeded, detectedAt: b, ended: false };
-        out.push(current);
-      }
-    }
-    for (const burst of out) if (!burst.ended) burst.ended = end < n || burst.last + windowMin <= lastKnown;
-    i = end;
+    lastKnown = j;
+    const before = j > 0 ? t.state[j - 1]! : STATE_CODES.unknown;
+    const started = before !== STATE_CODES.unknown && before !== STATE_CODES.running && t.state[j] === STATE_CODES.running;
+    if (started && production === TRUE && anyRunning(link.productionSeries, j - 1) === TRUE) stretch.push(j);
   }
+  close(n);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // limit order of X % the summed production power stays above (1 − X %) × the pre-order
 // baseline (baseline.ts) for ≥ limitDwellMin. README.md beside this file.
 import type { AlertEvent, Order } from '../contract.js';
+import { boundProduction } from '../baseline.js';
 import { anyRunning, seriesOf } from '../links.js';
 import { MINUTE_MS, paramsFor, type Model, type ModelInput } from '../model.js';
 import { declaredMask, findRuns, meanOf, runEvent, runOverlaps, FALSE, TRUE, UNKNOWN } from '../runs.js';
@@ -37,12 +38,12 @@ export const orderBreach: Model = {
   dwellMs: (p) => p.stopDwellMin! * MINUTE_MS,
   evaluate(input) {
     const events: AlertEvent[] = [];
-    const productionInfo = input.facilities.filter((f) => f.kind === 'production');
-    if (productionInfo.length === 0) return events;
-    const production = productionInfo.map((f) => seriesOf(input, f.id));
-    const facilities = productionInfo.map((f) => f.id);
     const { stopDwellMin, limitDwellMin } = paramsFor(orderBreach, input);
     for (const order of input.orders) {
+      const productionInfo = boundProduction(input.facilities, order);
+      if (productionInfo.length === 0) continue;
+      const production = productionInfo.map((f) => seriesOf(input, f.id));
+      const facilities = productionInfo.map((f) => f.id);
       const baseline = input.baselines.get(order.id);
       if (order.kind === 'limit' && (!baseline || order.limitPct === null)) continue;
       const limitW = order.kind === 'limit' ? (1 - order.limitPct! / 100) * baseline!.runningPowerW : null;

@@ -1,6 +1,7 @@
 // out-of-sync (real time): the treatment starts more than lagMin after its production
-// starts, or stops more than lagMin before it stops. A delay of maxLagMin or more is left to
-// treatment-off (that rule's dwell), so one fault is not reported twice. README.md beside this file.
+// starts, or stops more than lagMin before it stops. A lag of 10 min or more is also seen by
+// treatment-off (the off minutes); this rule reports the broken sequence. A treatment that
+// does not start within maxLagMin is treatment-off's alone. README.md beside this file.
 import type { AlertEvent } from '../contract.js';
 import { STATE_CODES } from '../facility-state.js';
 import { treatmentLinks } from '../links.js';
@@ -46,7 +47,7 @@ export const outOfSync: Model = {
   id: 'out-of-sync',
   kind: 'realtime',
   summary: 'Treatment starts late after, or stops early before, its production',
-  defaults: { lagMin: 3, maxLagMin: 10 },
+  defaults: { lagMin: 3, maxLagMin: 120 },
   lookbackMs: (p) => (p.maxLagMin! + 1) * MINUTE_MS,
   dwellMs: (p) => (p.lagMin! + 1) * MINUTE_MS,
   evaluate(input) {

@@ -8,7 +8,7 @@ import type { AlertEvent } from '../contract.js';
 import { daysOf, dayEvent, round } from '../daily.js';
 import { STATE_CODES } from '../facility-state.js';
 import { anyRunning, treatmentLinks } from '../links.js';
-import { DAY_MS, paramsFor, type Model } from '../model.js';
+import { DAY_MS, MINUTE_MS, paramsFor, type Model } from '../model.js';
 import { TRUE } from '../runs.js';
 
 const VIOLATION_WEIGHT = 50;
@@ -44,8 +44,13 @@ export const riskRanking: Model = {
     let total = 0;
     for (const f of input.facilities) {
       const s = input.series.get(f.id);
-      if (!s || f.meterIds.length === 0) continue;
-      for (const day of days) for (let i = day.start; i < day.end; i++, total++) if (!s.complete[i]) incomplete++;
+      const first = input.firstData.get(f.id);
+      if (!s || f.meterIds.length === 0 || first === undefined) continue;
+      // Before a facility first reported it was not yet metered: not missing data.
+      const since = Math.max(0, Math.ceil((first - input.dataFrom) / MINUTE_MS));
+      for (const day of days) {
+        for (let i = Math.max(day.start, since); i < day.end; i++, total++) if (!s.complete[i]) incomplete++;
+      }
     }
     const incompleteShare = total ? incomplete / total : 1;
     const alongsideShare = production ? alongside / production : 1;

@@ -1,0 +1,381 @@
+// The live engine: runs the pure models on event time as ingest stores readings
+// (DESIGN.md "The models": late readings re-evaluate the windows they touch).
+//
+// onStored() only records which minutes changed (cheap, called after every durable store);
+// a short tick evaluates each enterprise whose data gained a minute, or got older minutes
+// (a backlog), over the touched window plus the rules' look-back. Daily models run when a
+// local day is complete and again when a backlog touches a past day. `now` decides only what
+// is live (data-gap's horizon) and what is late; models never see it.
+import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityReading } from './contract.js';
+import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry } from './engine-source.js';
+import { buildInput } from './input.js';
+import { LevelBook } from './level-book.js';
+import { DEFAULT_TIME_ZONE, checkTimeZone, localDayEnd, localDayStart, localDaysBetween } from './local-time.js';
+import { DAY_MS, MINUTE_MS, type Model, type OrderBaseline } from './model.js';
+import { MODELS } from './registry.js';
+import { baselineWindow } from './baseline.js';
+
+export type { EngineSource } from './engine-source.js';
+
+export interface EngineSink {
+  /** The current view of a condition; `withdrawn` set when later data no longer shows it. */
+  upsert(event: AlertEvent, meta: { late: boolean }): void | Promise<void>;
+}
+
+export interface Touched {
+  facility: string;
+  /** Start of the first and last minute touched (inclusive). */
+  fromMinute: number;
+  toMinute: number;
+}
+
+export interface EngineOptions {
+  source: EngineSource;
+  sink: EngineSink;
+  /** Wall clock for the live horizon and lateness; omit for a replay (nothing is live or late). */
+  now?: () => number;
+  /** Default zone for enterprises without their own (IANA). */
+  timeZone?: string;
+  /** How often pending windows are evaluated (ms); 0: only on flush(). */
+  tickMs?: number;
+  /** An alert first seen this long after its rule was met is marked late. */
+  lateAfterMs?: number;
+  models?: readonly Model[];
+  /** Called with an error from a tick (the engine keeps running). */
+  onError?: (error: unknown) => void;
+}
+
+export interface Engine {
+  onStored(batch: { readings: FacilityReading[]; touched: Touched[] }): void;
+  /** Re-evaluate an enterprise's window, e.g. after a notice or order was entered. */
+  reevaluate(enterpriseId: string, from: number, to: number): void;
+  /** Reload enterprises, facilities, orders, notices and config on the next tick. */
+  reload(): void;
+  /** Evaluate everything pending now. */
+  flush(): Promise<void>;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+export interface EngineStats {
+  evaluations: number;
+  dailyEvaluations: number;
+  upserts: number;
+  pendingEnterprises: number;
+}
+
+export const DEFAULT_TICK_MS = 500;
+export const DEFAULT_LATE_AFTER_MS = 10 * MINUTE_MS;
+/** A condition is followed back at most this far when it began before the window. */
+const MAX_EXTENSION_MS = 7 * DAY_MS;
+/** Daily re-evaluation after a backlog reaches this many days on (the longest daily history). */
+const DAILY_REACH_DAYS = 31;
+/** How long emitted alerts are remembered for change detection and withdrawal. */
+const REMEMBER_MS = 90 * DAY_MS;
+
+interface EnterpriseState {
+  info: EnterpriseInfo;
+  timeZone: string;
+  dirtyFrom: number;
+  dirtyTo: number;
+  scheduled: boolean;
+  /** End (exclusive) of the newest stored minute. */
+  watermark: number;
+  /** First local day daily models have not run for yet. */
+  nextDay: number | null;
+  dailyDirty: Set<number>;
+  emitted: Map<string, AlertEvent>;
+  book: LevelBook;
+  /** The enterprise's facilities as the level book sees them (refreshed on reload). */
+  facilities: Map<string, FacilityInfo>;
+  baselines: Map<string, OrderBaseline | null>;
+  gapCheckedMinute: number;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { source, sink } = options;
+  const defaultZone = checkTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
+  const models = options.models ?? MODELS;
+  const realtime = models.filter((m) => m.kind === 'realtime');
+  const daily = models.filter((m) => m.kind !== 'realtime');
+  const lookback = (m: Model) => m.lookbackMs(m.defaults);
+  const realtimeLookback = Math.max(MINUTE_MS, ...realtime.map(lookback));
+  const dailyLookback = Math.max(0, ...daily.map(lookback));
+  const lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
+  const quarters = new QuarterCache(source);
+  const states = new Map<string, EnterpriseState>();
+  const newestMinute = new Map<string, number>();
+  const firstMinutes = new Map<string, number>();
+  const pendingTouches: Touched[] = [];
+  const stats: EngineStats = { evaluations: 0, dailyEvaluations: 0, upserts: 0, pendingEnterprises: 0 };
+  let registry: Registry | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let busy = false;
+  let closed = false;
+
+  async function ensureRegistry(): Promise<void> {
+    if (registry) return;
+    registry = await loadRegistry(source);
+    for (const [id, state] of states) {
+      state.info = registry.enterprises.get(id) ?? state.info;
+      state.facilities.clear();
+      for (const f of registry.facilitiesOf.get(id) ?? []) state.facilities.set(f.id, f);
+      state.baselines.clear();
+    }
+  }
+
+  function stateOf(enterpriseId: string): EnterpriseState | undefined {
+    let state = states.get(enterpriseId);
+    const info = registry!.enterprises.get(enterpriseId);
+    if (!state && info) {
+      const timeZone = checkTimeZone(info.timeZone ?? defaultZone);
+      const facilities = new Map((registry!.facilitiesOf.get(enterpriseId) ?? []).map((f) => [f.id, f]));
+      state = {
+        info,
+        timeZone,
+        dirtyFrom: Infinity,
+        dirtyTo: -Infinity,
+        scheduled: false,
+        watermark: -Infinity,
+        nextDay: null,
+        dailyDirty: new Set(),
+        emitted: new Map(),
+        book: new LevelBook(facilities, (f, day) => quarters.get(f, day), timeZone),
+        facilities,
+        baselines: new Map(),
+        gapCheckedMinute: -Infinity,
+      };
+      states.set(enterpriseId, state);
+    }
+    return state;
+  }
+
+  function markDirty(state: EnterpriseState, from: number, to: number): void {
+    state.dirtyFrom = Math.min(state.dirtyFrom, from);
+    state.dirtyTo = Math.max(state.dirtyTo, to);
+    state.scheduled = true;
+  }
+
+  /** Applies recorded touches: dirty windows, watermarks, invalidated learning and days. */
+  async function applyTouches(): Promise<void> {
+    const touches = pendingTouches.splice(0);
+    for (const touch of touches) {
+      const enterpriseId = registry!.enterpriseOf.get(touch.facility);
+      const state = enterpriseId && stateOf(enterpriseId);
+      if (!state) continue;
+      const end = touch.toMinute + MINUTE_MS;
+      const newest = newestMinute.get(touch.facility) ?? -Infinity;
+      const backfill = touch.fromMinute < newest;
+      if (!firstMinutes.has(touch.facility)) {
+        const stored = source.firstMinute ? await source.firstMinute(touch.facility) : null;
+        firstMinutes.set(touch.facility, Math.min(stored ?? Infinity, touch.fromMinute));
+      } else firstMinutes.set(touch.facility, Math.min(firstMinutes.get(touch.facility)!, touch.fromMinute));
+      newestMinute.set(touch.facility, Math.max(newest, touch.toMinute));
+      state.dirtyFrom = Math.min(state.dirtyFrom, touch.fromMinute);
+      state.dirtyTo = Math.max(state.dirtyTo, end);
+      // A minute's first reading decides it; more readings of the newest minute wait for
+      // the next minute or flush(), so a live enterprise is evaluated about once a minute.
+      if (backfill || touch.toMinute > newest) state.scheduled = true;
+      state.watermark = Math.max(state.watermark, end);
+      state.nextDay ??= localDayStart(touch.fromMinute, state.timeZone);
+      for (const day of localDaysBetween(touch.fromMinute, end, state.timeZone)) {
+        quarters.forget(touch.facility, day);
+        if (backfill) await relearn(state, touch.facility, day);
+        if (state.nextDay !== null && day < state.nextDay) {
+          for (let d = day, k = 0; d < state.nextDay && k < DAILY_REACH_DAYS; d = localDayEnd(d, state.timeZone), k++) state.dailyDirty.add(d);
+        }
+      }
+    }
+  }
+
+  /**
+   * Late data in a past day changes what later days learned from it: if their levels move,
+   * their states may too, so those days are evaluated again (live and replay then agree).
+   */
+  async function relearn(state: EnterpriseState, facility: string, day: number): Promise<void> {
+    const before = state.book.snapshot(facility);
+    state.book.forget(facility, day);
+    for (const [d, old] of before) {
+      if (d < day) continue;
+      await quarters.ensure(facility, state.book.learningDays(d), state.timeZone);
+      const now = state.book.learnedAt(facility, d);
+      if (JSON.stringify(now) !== JSON.stringify(old)) {
+        markDirty(state, d, state.watermark);
+        for (let x = d; state.nextDay !== null && x < state.nextDay; x = localDayEnd(x, state.timeZone)) state.dailyDirty.add(x);
+      }
+    }
+  }
+
+  async function ensureLearning(state: EnterpriseState, from: number, to: number): Promise<void> {
+    const facilities = registry!.facilitiesOf.get(state.info.id) ?? [];
+    const windows = [{ from, to }];
+    for (const o of registry!.orders) if (o.enterpriseIds.includes(state.info.id) && o.from < to && o.to > from) windows.push(baselineWindow(o));
+    for (const w of windows) {
+      for (const day of localDaysBetween(w.from, w.to, state.timeZone)) {
+        const days = state.book.learningDays(day);
+        for (const f of facilities) await quarters.ensure(f.id, days, state.timeZone);
+      }
+    }
+  }
+
+  async function emit(state: EnterpriseState, events: AlertEvent[], previous: AlertEvent[], judged: (e: AlertEvent) => boolean): Promise<void> {
+    const seen = new Set<string>();
+    const nowMs = options.now?.();
+    const late = (e: AlertEvent) => nowMs !== undefined && nowMs - (e.detectedAt ?? e.to) > lateAfterMs;
+    carryOverGaps(state, events, previous);
+    for (const event of events) {
+      seen.add(event.key);
+      const old = state.emitted.get(event.key);
+      if (old && JSON.stringify(old) === JSON.stringify(event)) continue;
+      state.emitted.set(event.key, event);
+      stats.upserts++;
+      await sink.upsert(event, { late: old ? false : late(event) });
+    }
+    for (const old of previous) {
+      if (seen.has(old.key) || !judged(old)) continue;
+      state.emitted.delete(old.key);
+      const withdrawn = { ...old, ended: true, withdrawn: old.model === 'data-gap' ? 'data arrived' : 'not found again with later data' };
+      stats.upserts++;
+      await sink.upsert(withdrawn, { late: false });
+    }
+  }
+
+  /**
+   * A gap that a backlog fills from its start on is still the same outage: the shrunken gap
+   * keeps the alert of the gap it is part of instead of opening another one per batch.
+   */
+  function carryOverGaps(state: EnterpriseState, events: AlertEvent[], previous: AlertEvent[]): void {
+    const fresh = new Set(events.map((e) => e.key));
+    for (const event of events) {
+      if (event.model !== 'data-gap' || state.emitted.has(event.key)) continue;
+      const old = previous.find(
+        (p) => p.model === 'data-gap' && !fresh.has(p.key) && p.facilities[0] === event.facilities[0] && p.from < event.to && event.from < p.to,
+      );
+      if (old) {
+        fresh.add(old.key);
+        event.key = old.key;
+      }
+    }
+  }
+
+  async function evaluateRealtime(state: EnterpriseState, liveMinute: number | null): Promise<void> {
+    let a = state.dirtyFrom;
+    let b = Math.min(state.dirtyTo, state.watermark);
+    state.dirtyFrom = Infinity;
+    state.dirtyTo = -Infinity;
+    state.scheduled = false;
+    if (!(a < b)) {
+      // Nothing new stored: only the live horizon moved (data-gap of a silent gateway).
+      if (liveMinute === null) return;
+      a = b = state.watermark;
+    }
+    const asOfLive = liveMinute === null ? state.watermark : Math.max(state.watermark, liveMinute);
+    let lo = Math.min(a, b) - realtimeLookback;
+    let hi = Math.min(state.watermark, Math.max(a, b) + realtimeLookback);
+    const limit = lo - MAX_EXTENSION_MS;
+    let events: AlertEvent[] = [];
+    for (;;) {
+      await ensureLearning(state, lo, hi);
+      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, lo, hi, state.timeZone);
+      const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= state.watermark ? asOfLive : hi });
+      events = realtime.flatMap((m) => m.evaluate(input));
+      stats.evaluations++;
+      const early = lo > limit && events.some((e) => e.from < lo + lookback(realtime.find((m) => m.id === e.model)!));
+      const open = hi < state.watermark && events.some((e) => !e.ended && e.to >= hi);
+      if (!early && !open) break;
+      const span = hi - lo;
+      if (early) lo = Math.max(limit, lo - span);
+      if (open) hi = Math.min(state.watermark, hi + span);
+    }
+    const ids = new Set(realtime.map((m) => m.id));
+    const previous = [...state.emitted.values()].filter((e) => ids.has(e.model));
+    await emit(state, events, previous, (e) => e.from >= lo && e.from < hi);
+  }
+
+  async function evaluateDay(state: EnterpriseState, day: number): Promise<void> {
+    const to = localDayEnd(day, state.timeZone);
+    const dataFrom = localDayStart(day - dailyLookback, state.timeZone);
+    await ensureLearning(state, dataFrom, to);
+    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, dataFrom, to, state.timeZone);
+    const input = buildInput(data, { from: day, to, dataFrom, asOf: to });
+    const events = daily.flatMap((m) => m.evaluate(input));
+    stats.dailyEvaluations++;
+    const ids = new Set(daily.map((m) => m.id));
+    const previous = [...state.emitted.values()].filter((e) => ids.has(e.model) && e.from === day);
+    await emit(state, events, previous, () => true);
+  }
+
+  async function evaluateDaily(state: EnterpriseState): Promise<void> {
+    for (const day of [...state.dailyDirty].sort((x, y) => x - y)) {
+      state.dailyDirty.delete(day);
+      await evaluateDay(state, day);
+    }
+    while (state.nextDay !== null && localDayEnd(state.nextDay, state.timeZone) <= state.watermark) {
+      await evaluateDay(state, state.nextDay);
+      state.nextDay = localDayEnd(state.nextDay, state.timeZone);
+    }
+  }
+
+  function forgetOld(state: EnterpriseState): void {
+    for (const [key, e] of state.emitted) if (e.to < state.watermark - REMEMBER_MS) state.emitted.delete(key);
+  }
+
+  async function tick(all: boolean): Promise<void> {
+    await ensureRegistry();
+    await applyTouches();
+    const liveMinute = options.now ? Math.floor(options.now() / MINUTE_MS) * MINUTE_MS : null;
+    for (const state of states.values()) {
+      const silent = liveMinute !== null && liveMinute > state.gapCheckedMinute && liveMinute - state.watermark >= MINUTE_MS;
+      if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent) {
+        if (silent) state.gapCheckedMinute = liveMinute;
+        await evaluateRealtime(state, liveMinute);
+      }
+      await evaluateDaily(state);
+      forgetOld(state);
+    }
+    stats.pendingEnterprises = [...states.values()].filter((s) => s.scheduled).length;
+  }
+
+  /** Ticks run one after another, never overlapping. */
+  function run(all: boolean): Promise<void> {
+    const next = chain.then(() => tick(all));
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  const timer =
+    options.tickMs === 0
+      ? null
+      : setInterval(() => {
+          if (busy || closed) return;
+          busy = true;
+          run(false)
+            .catch((error) => options.onError?.(error))
+            .finally(() => (busy = false));
+        }, options.tickMs ?? DEFAULT_TICK_MS);
+  timer?.unref();
+
+  return {
+    onStored(batch) {
+      for (const t of batch.touched) pendingTouches.push(t);
+    },
+    reevaluate(enterpriseId, from, to) {
+      const state = states.get(enterpriseId);
+      if (!state) return;
+      markDirty(state, from, to);
+      for (const day of localDaysBetween(from, to, state.timeZone)) if (state.nextDay !== null && day < state.nextDay) state.dailyDirty.add(day);
+    },
+    reload() {
+      registry = null;
+    },
+    async flush() {
+      await run(true);
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await chain;
+    },
+  };
+}
