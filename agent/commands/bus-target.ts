@@ -3,7 +3,10 @@
 import { intOption, parseHostPort, UsageError, type OptionSpec, type OptionValues } from '../../lib/command.js';
 import type { Parity } from '../modbus/index.js';
 
-const PARITIES: readonly Parity[] = ['none', 'even', 'odd'];
+export const PARITIES: readonly Parity[] = ['none', 'even', 'odd'];
+/** Serial slave addresses (MODBUS over Serial Line v1.02 §2.2). */
+export const UNIT_MIN = 1;
+export const UNIT_MAX = 247;
 const BAUD_MIN = 300;
 const BAUD_MAX = 921600;
 

@@ -5,12 +5,10 @@ import { getProfile, QUANTITIES, QUANTITY_NAMES, type Profile, type Quantity } f
 import { createTransport, DEFAULT_TIMEOUT_MS, isNoAnswer, type TransportTarget } from '../modbus/index.js';
 import { DEFAULT_GAP_FILL, MeterPlan, readMeter } from '../polling/meter-reader.js';
 import type { PolledReading } from '../polling/index.js';
-import { parseTarget, TARGET_OPTIONS, timeoutOption } from './bus-target.js';
+import { parseTarget, TARGET_OPTIONS, timeoutOption, UNIT_MAX, UNIT_MIN } from './bus-target.js';
 import { sanityHints } from './read-hints.js';
 
 const RETRIES = 1;
-const UNIT_MIN = 1;
-const UNIT_MAX = 247;
 
 export const readCommand: Command = {
   name: 'read',

@@ -3,8 +3,8 @@
 // request in flight and still prints what was found.
 import { UsageError, type Command, type CommandContext } from '../../lib/command.js';
 import { PROFILES, QUANTITIES, type Profile } from '../../protocol/index.js';
-import { createTransport, hasCode, isNoAnswer, type Parity, type Transport, type TransportTarget } from '../modbus/index.js';
-import { parseTarget, TARGET_OPTIONS, timeoutOption, type TargetChoice } from './bus-target.js';
+import { createTransport, hasCode, isNoAnswer, type Transport, type TransportTarget } from '../modbus/index.js';
+import { parseTarget, TARGET_OPTIONS, timeoutOption, PARITIES, UNIT_MAX, UNIT_MIN, type TargetChoice } from './bus-target.js';
 import { guessProfile, type Guess } from './profile-guess.js';
 import { formatValue, profileOption } from './read.js';
 
@@ -12,12 +12,9 @@ import { formatValue, profileOption } from './read.js';
 const SCAN_TIMEOUT_MS = 300;
 /** Tried in this order when --baud/--parity are not given: the common meter defaults first. */
 const BAUD_RATES = [9600, 19200, 4800, 2400, 38400, 57600, 115200, 1200];
-const PARITIES: readonly Parity[] = ['none', 'even', 'odd'];
 /** Serial settings are searched with the first ids of the range only (meters are mostly numbered from 1). */
 const LINE_PROBE_UNITS = 8;
 const EXIT_INTERRUPTED = 130;
-const UNIT_MIN = 1;
-const UNIT_MAX = 247;
 /** Progress on a pipe (not a terminal): at most one line this often. */
 const PIPE_EVERY_MS = 1000;
 

@@ -26,6 +26,12 @@ export interface StreamSpec {
   open: () => Promise<Duplex>;
   /** Minimum silence between frames, e.g. RTU t3.5. */
   lineSilenceMs: number;
+  /**
+   * A socket from which nothing at all has arrived for this long while requests went
+   * unanswered is treated as dead and dropped: a peer that lost power never closes the
+   * connection, and keep-alive alone takes Linux ~11 min to notice. Unset for serial ports.
+   */
+  deadPeerMs?: number;
   /** Releases the stream when destroy() does not (a serial port keeps its fd and lock). */
   shut?: (stream: Duplex) => Promise<void>;
 }
@@ -45,6 +51,7 @@ export class StreamTransport extends EventEmitter implements Transport {
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private quietUntil = 0;
+  private lastReceivedT = 0;
   private closing = false;
   private readonly timeoutMs: number;
   private readonly silenceMs: number;
@@ -69,6 +76,7 @@ export class StreamTransport extends EventEmitter implements Transport {
     const stream = await this.spec.open();
     this.closing = false;
     this.buffer = Buffer.alloc(0);
+    this.lastReceivedT = Date.now();
     this.stream = stream;
     let cause: Error | undefined;
     stream.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -114,6 +122,10 @@ export class StreamTransport extends EventEmitter implements Transport {
       const timer = setTimeout(() => {
         this.settle(undefined, modbusErrors.error('TANDEM_MODBUS_TIMEOUT', `${this.description}: unit ${request.unit} did not answer within ${timeoutMs} ms`));
         if (this.spec.framer.clearBeforeSend) this.quietUntil = Math.max(this.quietUntil, Date.now() + RTU_LATE_ANSWER_GUARD_MS);
+        const silentMs = Date.now() - this.lastReceivedT;
+        if (this.spec.deadPeerMs !== undefined && silentMs >= this.spec.deadPeerMs) {
+          stream.destroy(new Error(`nothing received for ${Math.round(silentMs / 1000)} s: peer presumed gone`));
+        }
       }, timeoutMs);
       this.pending = { request, resolve, reject, timer };
       stream.write(this.spec.framer.encode(request));
@@ -121,6 +133,7 @@ export class StreamTransport extends EventEmitter implements Transport {
   }
 
   private receive(chunk: Buffer): void {
+    this.lastReceivedT = Date.now();
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     while (this.buffer.length > 0) {
       const { consumed, pdu, error } = this.spec.framer.extract(this.pending?.request, this.buffer);

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { modbusErrors } from './errors.js';
 import { mbapFramer, rtuFramer } from './framing.js';
 import { StreamTransport } from './stream-transport.js';
-import type { TransportOptions } from './types.js';
+import { DEAD_PEER_MS, type TransportOptions } from './types.js';
 
 /** Giving up on a TCP connect: a gateway on 4G may be slow, a dead host should not hang a cycle. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -42,11 +42,13 @@ export function connectSocket(host: string, port: number, description: string): 
 
 export function tcpTransport(host: string, port: number, options?: TransportOptions): StreamTransport {
   const description = `tcp ${host}:${port}`;
-  return new StreamTransport({ kind: 'tcp', description, framer: mbapFramer(), lineSilenceMs: 0, open: () => connectSocket(host, port, description) }, options);
+  const spec = { kind: 'tcp', description, framer: mbapFramer(), lineSilenceMs: 0, deadPeerMs: options?.deadPeerMs ?? DEAD_PEER_MS, open: () => connectSocket(host, port, description) } as const;
+  return new StreamTransport(spec, options);
 }
 
 export function rtuOverTcpTransport(host: string, port: number, options?: TransportOptions): StreamTransport {
   const description = `rtu-over-tcp ${host}:${port}`;
   // The converter owns the serial timing on its side; the socket itself needs no gap.
-  return new StreamTransport({ kind: 'rtu-over-tcp', description, framer: rtuFramer(), lineSilenceMs: 0, open: () => connectSocket(host, port, description) }, options);
+  const spec = { kind: 'rtu-over-tcp', description, framer: rtuFramer(), lineSilenceMs: 0, deadPeerMs: options?.deadPeerMs ?? DEAD_PEER_MS, open: () => connectSocket(host, port, description) } as const;
+  return new StreamTransport(spec, options);
 }

@@ -16,6 +16,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** extra silence before each request, on top of the RTU t3.5 gap */
   interFrameDelayMs?: number;
+  /** TCP only: drop the connection when nothing arrived this long while requests timed out (default DEAD_PEER_MS) */
+  deadPeerMs?: number;
 }
 
 export interface Transport {
@@ -38,3 +40,5 @@ export interface Transport {
 
 /** Modbus TCP needs no more; a slow RTU gateway may, and the bus config can raise it. */
 export const DEFAULT_TIMEOUT_MS = 1000;
+/** No byte for this long from a TCP peer that is being asked: reconnect. Longer than the scheduler's longest back-off (60 s), so a peer that answers anything is never dropped. */
+export const DEAD_PEER_MS = 90_000;

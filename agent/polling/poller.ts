@@ -197,6 +197,8 @@ class Poller implements BusPoller {
   private async connect(): Promise<void> {
     try {
       await this.transport.connect();
+      // stop() may have come while the port was opening.
+      if (!this.running) return await this.transport.close();
       this.reconnectAttempts = 0;
       this.log.info({ transport: this.transport.description }, 'bus connected');
       this.pump();

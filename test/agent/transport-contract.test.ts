@@ -163,6 +163,30 @@ for (const { kind, start, skip } of KINDS) {
       t.same(await transport.readRegisters(1, 3, 9, 1), [9]);
     });
 
+    if (kind !== 'rtu') {
+      t.test(`${kind} transport – a peer that sends nothing at all for deadPeerMs is dropped`, async (t) => {
+        // A TCP peer that lost power never closes the socket; only silence shows it is gone.
+        const DEAD_PEER_MS = 400;
+        const watched = createTransport(bench.target, { timeoutMs: TIMEOUT_MS / 2, deadPeerMs: DEAD_PEER_MS });
+        t.teardown(() => watched.close());
+        await watched.connect();
+        const disconnected = onceDisconnected(watched);
+        const started = Date.now();
+        while (watched.connected) await failure(watched.readRegisters(3, 3, 0, 1));
+        t.match((await disconnected).message, /nothing received for \d+ s: peer presumed gone/);
+        t.ok(Date.now() - started >= DEAD_PEER_MS, 'not before deadPeerMs');
+
+        const kept = createTransport(bench.target, { timeoutMs: TIMEOUT_MS / 2, deadPeerMs: DEAD_PEER_MS });
+        t.teardown(() => kept.close());
+        await kept.connect();
+        for (const until = Date.now() + 2 * DEAD_PEER_MS; Date.now() < until; ) {
+          await failure(kept.readRegisters(3, 3, 0, 1));
+          await kept.readRegisters(1, 3, 0, 1);
+        }
+        t.ok(kept.connected, 'a peer that answers for another unit is kept, however long one unit is silent');
+      });
+    }
+
     t.test(`${kind} transport – reports a lost peer and connects again when it is back`, async (t) => {
       const disconnected = onceDisconnected(transport);
       await bench.breakLink();
