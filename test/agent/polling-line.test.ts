@@ -85,3 +85,42 @@ for (const { what, illegal, expectQuality } of [
     t.equal(h.logged(/register unsupported/).length, expectQuality ? 1 : 0);
   });
 }
+
+t.test('poller – an unplugged serial adapter: no readings while it is away, reconnects by itself when it is back', { skip: ptySkipReason() }, async (t) => {
+  let pair = await startPtyPair();
+  let server = await startSerialTestServer(pair.b, { framing: 'rtu', slaves: { 1: {} } });
+  t.teardown(async () => (await server.close(), await pair.close()));
+  const h = await startPoller(t, testBus({ kind: 'rtu', path: pair.a, baud: 9600 }, [{ unit: 1, profile: 'sdm630' }]), 1);
+  await eventually('2 readings', () => h.readings.length >= 2, WAIT_MS);
+  await server.close();
+  await pair.close(true); // the device node disappears, as when the USB adapter is pulled
+  const goneAt = Date.now();
+  await eventually('the poller to notice', () => !h.poller.stats().connected, WAIT_MS);
+  await eventually('2 ticks without the adapter', () => (h.poller.stats().meters[0]!.lastErrorT ?? 0) >= goneAt + 1500, WAIT_MS);
+  pair = await startPtyPair(pair.dir);
+  server = await startSerialTestServer(pair.b, { framing: 'rtu', slaves: { 1: {} } });
+  const backAt = Date.now();
+  await eventually('a reading after the adapter is back', () => h.readings.some((r) => r.t > backAt), WAIT_MS);
+  t.same(h.readings.filter((r) => r.t > goneAt && r.t < backAt), [], 'nothing stamped while it was away');
+  t.match(h.logged('bus connection lost: reconnecting')[0]?.err, /closed|EIO|disconnected/i);
+  t.equal(h.poller.stats().meters[0]!.backoff, false, 'the meter was not blamed');
+});
+
+t.test('poller – readNow and write, the remote commands’ seam', async (t) => {
+  const server = await startTcpTestServer({ framing: 'tcp', slaves: { 1: {} } });
+  t.teardown(() => server.close());
+  const bus = testBus({ kind: 'tcp', host: '127.0.0.1', port: server.port }, [{ unit: 1, profile: 'sdm630' }]);
+  const locked = await startPoller(t, bus, 3600);
+  const reading = await locked.poller.readNow('m1');
+  t.equal(reading.meter, 'm1');
+  t.equal(reading.values.p, selfValue('p'));
+  t.same(locked.readings.filter((r) => r.t === reading.t), [], 'returned, not passed to onReading');
+  await t.rejects(locked.poller.readNow('m9'), { code: 'TANDEM_POLL_UNKNOWN_METER' });
+  await t.rejects(locked.poller.write('m1', 100, [1, 2]), { code: 'TANDEM_POLL_WRITES_DISABLED' });
+  await locked.poller.stop();
+  await t.rejects(locked.poller.readNow('m1'), { code: 'TANDEM_POLL_NOT_CONNECTED' });
+
+  const open = await startPoller(t, bus, 3600, { allowWrites: true });
+  await open.poller.write('m1', 100, [0x1234, 0x5678]);
+  t.same([...server.written.get(1)!.entries()], [[100, 0x1234], [101, 0x5678]], 'written with FC 16');
+});
