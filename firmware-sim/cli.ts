@@ -2,9 +2,10 @@
 import type { Command } from '../lib/command.js';
 import { busCommand } from './cli/bus.js';
 import { historyCommand } from './cli/history.js';
+import { siteCommand } from './cli/site.js';
 
 export const simCommand: Command = {
   name: 'sim',
   summary: 'Simulated meters and whole factories on Modbus TCP, RTU and RTU over TCP.',
-  subcommands: [busCommand, historyCommand],
+  subcommands: [busCommand, siteCommand, historyCommand],
 };

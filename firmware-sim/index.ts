@@ -12,3 +12,4 @@ export { KINDS as SCENARIO_INFO, SCENARIO_KINDS, PROCESS_KINDS, type ScenarioKin
 export type { ScenarioSpec } from './site/scenario-spec.js';
 export { Plant, RUNNING_FRACTION, RUNNING_LEVEL } from './site/plant.js';
 export { readState, writeState, type SiteState } from './site/state-file.js';
+export { runSite, type RunningSite, type SiteOptions, type InjectSpec } from './site/run-site.js';

@@ -44,6 +44,7 @@ export const busCommand: Command = {
     parity: { type: 'string', valueName: 'none|even|odd', description: 'Parity of the serial line (default none)' },
     meter: { type: 'string', multiple: true, valueName: 'UNIT:PROFILE[:KW]', description: 'A meter on the bus' },
     pf: { type: 'string', valueName: 'PF', description: 'Power factor of every meter (default 0.9)' },
+    energy: { type: 'string', valueName: 'KWH', description: 'Import energy every meter starts from (default 0)' },
     steady: { type: 'boolean', description: 'No jitter: the same load always reads the same values' },
     'no-line-speed': { type: 'boolean', description: 'Reply to RTU at once instead of at the line time' },
   },
@@ -59,7 +60,9 @@ export const busCommand: Command = {
     if (flags.length === 0) throw new UsageError('give at least one --meter UNIT:PROFILE[:KW].');
     const pf = ctx.values.pf === undefined ? undefined : Number(ctx.values.pf);
     if (pf !== undefined && !(pf > 0 && pf <= 1)) throw new UsageError(`--pf must be a number in (0, 1], got '${String(ctx.values.pf)}'.`);
-    const meters = flags.map((f) => ({ ...parseMeterFlag(f), ...(pf !== undefined && { pf }), jitter: !ctx.values.steady }));
+    const energyKwh = ctx.values.energy === undefined ? 0 : Number(ctx.values.energy);
+    if (!(energyKwh >= 0)) throw new UsageError(`--energy must be a number of kWh ≥ 0, got '${String(ctx.values.energy)}'.`);
+    const meters = flags.map((f) => ({ ...parseMeterFlag(f), ...(pf !== undefined && { pf }), energyKwh, jitter: !ctx.values.steady }));
     const bus = await startBus({ transport, meters, lineSpeed: !ctx.values['no-line-speed'] });
     const log = createLogger('sim-bus');
     log.info({ url: bus.url, units: meters.map((m) => m.unit) }, 'bus serving');

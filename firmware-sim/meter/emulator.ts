@@ -50,7 +50,6 @@ export class MeterEmulator {
   private energyKwh: number;
   private importKw = 0;
   private lastT: number;
-  private lastValues: { t: number; values: Partial<Record<Quantity, number>> } | null = null;
 
   constructor(options: MeterOptions) {
     if (!Number.isInteger(options.unit) || options.unit < UNIT_MIN || options.unit > UNIT_MAX) {
@@ -98,20 +97,17 @@ export class MeterEmulator {
     if (fault?.kind !== 'frozen') this.frozen = null;
     if (fault?.kind === 'energy-reset') this.energyKwh = 0;
     this.currentFault = fault;
-    this.lastValues = null;
     this.importKw = this.measureAt(t).importKw;
   }
 
   /** What the meter serves at `atMs` (default now), in SI units, for the profile's quantities. */
   values(atMs: number = this.now()): Partial<Record<Quantity, number>> {
     if (this.frozen) return this.frozen;
-    if (this.lastValues?.t === atMs) return this.lastValues.values;
     this.advance(atMs);
     const { values: instant, importKw } = this.measureAt(atMs);
     this.importKw = importKw;
     const out: Partial<Record<Quantity, number>> = {};
     for (const q of Object.keys(this.definition.points) as Quantity[]) out[q] = q === 'ei' ? this.energyKwh : instant[q as keyof Instant];
-    this.lastValues = { t: atMs, values: out };
     return out;
   }
 
@@ -132,7 +128,6 @@ export class MeterEmulator {
       const name = (['pt', 'ct'] as const).find((n) => this.definition.params[n]?.address === address + k)!;
       this.params[name] = w;
     });
-    this.lastValues = null;
   }
 
   private measureAt(t: number): { values: Instant; importKw: number } {

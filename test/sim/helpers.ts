@@ -3,6 +3,7 @@
 import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { TANDEM_BIN } from '../helpers/cli.js';
@@ -135,4 +136,38 @@ export async function ptyPair(dir: string, timeoutMs = 5000): Promise<PtyPair> {
         socat.kill();
       }),
   };
+}
+
+/** A minimal Modbus TCP read (FC 03/04) for in-process tests: registers, or the exception code. */
+export function readTcp(port: number, unit: number, fc: 3 | 4, address: number, count: number, timeoutMs = 2000): Promise<number[] | { exception: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no reply from unit ${unit} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let data = Buffer.alloc(0);
+    socket.on('connect', () => {
+      const req = Buffer.alloc(12);
+      req.writeUInt16BE(1, 0);
+      req.writeUInt16BE(6, 4);
+      req[6] = unit;
+      req[7] = fc;
+      req.writeUInt16BE(address, 8);
+      req.writeUInt16BE(count, 10);
+      socket.write(req);
+    });
+    socket.on('data', (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      if (data.length < 9 || data.length < 6 + data.readUInt16BE(4)) return;
+      clearTimeout(timer);
+      socket.destroy();
+      if (data[7] & 0x80) return resolve({ exception: data[8] });
+      resolve(Array.from({ length: data[8] / 2 }, (_, k) => data.readUInt16BE(9 + 2 * k)));
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
 }
