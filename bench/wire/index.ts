@@ -2,41 +2,17 @@
 // delta-coded, compressed batches against plain JSON of one object per reading.
 import { encodeBatch, encodePayload, topicFor, type Reading } from '../../protocol/index.js';
 import type { Benchmark, Figure } from '../harness.js';
+import { feederReadings } from '../lib/feeder.js';
 
 const METERS = 10;
 const INTERVAL_MS = 15_000;
 const TARGET_BYTES = 25;
 
-/** Deterministic noise so runs compare across commits. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Readings as a 3-phase industrial feeder gives them: load that drifts, noisy phases. */
-function feederReadings(cycles: number): Reading[] {
-  const rnd = random(42);
-  const energy = Array.from({ length: METERS }, (_, m) => 10_000 + m * 1_000);
-  const load = Array.from({ length: METERS }, (_, m) => 20_000 + m * 5_000);
-  const readings: Reading[] = [];
-  const t0 = Date.UTC(2026, 0, 5, 8);
+/** The feeder readings with sequence numbers, as they leave the outbox. */
+function numbered(cycles: number): Reading[] {
   let seq = 1_000_000n;
-  for (let c = 0; c < cycles; c++) {
-    for (let m = 0; m < METERS; m++) {
-      load[m] = Math.max(0, load[m]! * (1 + (rnd() - 0.5) * 0.04));
-      const p = load[m]!;
-      const u = () => 230 + (rnd() - 0.5) * 2;
-      const i = () => p / 3 / 230 / 0.92 + (rnd() - 0.5) * 0.2;
-      energy[m]! += (p * INTERVAL_MS) / 3.6e9;
-      readings.push({
-        seq: seq++,
-        meter: `ent-0001:meter-${m + 1}`,
-        t: t0 + c * INTERVAL_MS + m * 40,
-        values: { u1: u(), u2: u(), u3: u(), i1: i(), i2: i(), i3: i(), p, pf: 0.9 + rnd() * 0.05, f: 50 + (rnd() - 0.5) * 0.04, ei: energy[m]! },
-      });
-    }
-  }
-  return readings;
+  const t0 = Date.UTC(2026, 0, 5, 8);
+  return [...feederReadings({ meters: METERS, cycles, intervalMs: INTERVAL_MS, t0, meterName: (m) => `ent-0001:meter-${m + 1}` })].map((r) => ({ ...r, seq: seq++ }));
 }
 
 /** MQTT 3.1.1 PUBLISH at QoS 1 (§3.3): fixed header, topic, packet id, payload; plus its 4-byte PUBACK. */
@@ -67,9 +43,10 @@ export const benchmark: Benchmark = {
   description: 'uplink bytes per reading: Tandem batches vs plain JSON, one object per reading',
   async run({ quick }) {
     const cycles = quick ? 20 : 2_000;
-    const readings = feederReadings(cycles);
+    const readings = numbered(cycles);
     const figures: Figure[] = [];
-    // Live: one batch per poll cycle, or the agent's default of one per minute (4 polls).
+    // Live: one batch per poll cycle is what the agent sends (agent/uplink/sender.ts gathers a
+    // poll round for 200 ms); one per minute (4 polls) shows what batching longer would give.
     // Backlog: the outbox drains in big batches.
     const contenders = [
       ['live, 1 batch per 15 s poll', METERS],
