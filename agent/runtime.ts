@@ -56,6 +56,7 @@ export function startAgent(config: AgentConfig, logger: Logger = createLogger('a
           allowWrites: config.allowWrites,
           configFile: config.file,
           republishState: uplink.publishState,
+          exclusive: remote.exclusive,
           setLogLevel: (level) => (logger.level = level),
           reply: (reply) => uplink.send('commandReply', reply),
           logger,

@@ -4,6 +4,7 @@
 import { SCHEMA_VERSION, type Command, type CommandReply } from '../../protocol/index.js';
 import { isLogLevel, type Logger } from '../../lib/logger.js';
 import type { PollerSet } from './poller-set.js';
+import { scanBus } from './scan-bus.js';
 
 export interface CommandContext {
   pollers: PollerSet;
@@ -11,8 +12,8 @@ export interface CommandContext {
   configFile: string;
   republishState(): void;
   setLogLevel(level: string): void;
-  /** Scans a bus of the running configuration for answering unit ids. */
-  scanBus?(busId: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Runs `job` when no configuration change is under way, and holds changes back until it ends. */
+  exclusive<T>(job: () => Promise<T>): Promise<T>;
   reply(reply: CommandReply): void;
   logger: Logger;
 }
@@ -27,8 +28,7 @@ const HANDLERS: Record<Command['name'], Handler> = {
   async scan(args, ctx) {
     const busId = stringArg(args, 'bus');
     if (!ctx.pollers.bus(busId)) return fail(`no bus '${busId}' in the running config`);
-    if (!ctx.scanBus) return fail('this agent cannot scan a bus from a command');
-    return ctx.scanBus(busId, args);
+    return ctx.exclusive(() => scanBus(ctx.pollers, busId, args));
   },
   async 'republish-state'(_args, ctx) {
     ctx.republishState();

@@ -79,6 +79,21 @@ export class PollerSet {
     return this.running.get(busId)?.bus;
   }
 
+  /** Stops one bus's poller so something else may use the bus alone; `resume` starts it again. */
+  async pause(busId: string): Promise<{ bus: Bus; resume: () => Promise<void> }> {
+    const paused = this.running.get(busId);
+    if (!paused) throw new Error(`no bus '${busId}' in the running config`);
+    await paused.poller.stop();
+    return {
+      bus: paused.bus,
+      resume: async () => {
+        const again = this.create(paused.bus, paused.pollIntervalS);
+        this.running.set(busId, again);
+        await again.poller.start();
+      },
+    };
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => r.poller.stop()));
     this.running.clear();

@@ -31,8 +31,12 @@ export function createRemoteConfig(options: RemoteConfigOptions) {
   let poll: PollConfig = lastGood?.poll ?? options.localPoll;
   let failed: Verdict | undefined;
   // One change at a time, in arrival order, after the start.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (job: () => Promise<void>) => (queue = queue.then(job, job));
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job, job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   const ack = (forVersion: number, status: ConfigAck['status'], errors: string[] = []) =>
     options.ack({ v: SCHEMA_VERSION, version: forVersion, status, running: version, errors: errors.map((e) => e.slice(0, 500)).slice(0, 100), t: Date.now() });
@@ -78,6 +82,8 @@ export function createRemoteConfig(options: RemoteConfigOptions) {
     onConfig: (payload: Buffer) =>
       void enqueue(() => handle(payload)).catch((error: Error) => logger.error({ err: error.message }, 'remote config handling failed')),
     version: () => version,
+    /** Runs `job` between configuration changes (a scan takes a bus over). */
+    exclusive: enqueue,
     /** Resolves when every config received so far has been handled. */
     settled: () => queue,
   };

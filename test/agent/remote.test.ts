@@ -73,6 +73,28 @@ for (const [name, makeBroker] of brokers) {
       t.notOk(readOf('m3', after), 'm3 is no longer polled');
     });
 
+    t.test('remote commands – read now, scan, log level, republish state; writes refused while the local file does not allow them', async (t) => {
+      const command = async (name: string, args: Record<string, unknown>) => {
+        const id = `c${Math.random().toString(36).slice(2)}`;
+        await collector.publish('command', { v: 1, id, name, args, t: Date.now() });
+        await collector.waitFor(`the reply to ${name}`, () => collector.replies.some((r) => r.id === id));
+        return collector.replies.find((r) => r.id === id)!;
+      };
+      const read = await command('read', { meter: 'm2' });
+      t.match(read, { ok: true, result: { meter: 'm2', values: { u1: Number } } }, 'a fresh reading of m2');
+      t.match(await command('read', { meter: 'nope' }), { ok: false, error: /no bus of the running config has meter 'nope'/ });
+      const scan = await command('scan', { bus: 'b1', units: '1-4' });
+      t.match(scan, { ok: true, result: { bus: 'b1', found: [{ unit: 1, profile: 'dtsu666' }, { unit: 2 }, { unit: 3 }] } });
+      t.equal((scan.result as { found: unknown[] }).found.length, 3, 'units 1-3 answer, 4 does not');
+      const after = Date.now();
+      await collector.waitFor('m1 polled again after the scan', () => readOf('m1', after));
+      t.match(await command('set-log-level', { level: 'debug' }), { ok: true, result: { level: 'debug' } });
+      t.match(await command('set-log-level', { level: 'loud' }), { ok: false, error: /args\.level must be one of/ });
+      t.match(await command('set-log-level', { level: 'info' }), { ok: true });
+      t.match(await command('republish-state', {}), { ok: true });
+      t.match(await command('write', { meter: 'm1', address: 0, values: [1] }), { ok: false, error: /allowWrites: true in .*agent\.yaml/ });
+    });
+
     t.test('remote config – broker restarted 10 times with the same retained config: no re-apply, no outbox reset, nothing lost', async (t) => {
       const applies = count(agent.log(), 'applying remote config');
       const busConnects = count(agent.log(), 'bus connected');
