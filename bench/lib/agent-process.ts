@@ -22,7 +22,7 @@ export interface AgentProcess {
   stop(): Promise<LoopDelay | null>;
 }
 
-export function startAgentProcess(dir: string, options: { gatewayId: string; mqttUrl: string; pollIntervalS: number; buses: Bus[]; uplink?: Record<string, number> }): AgentProcess {
+export function startAgentProcess(dir: string, options: { gatewayId: string; mqttUrl: string; pollIntervalS: number; buses: Bus[]; outboxMaxAgeDays?: number; uplink?: Record<string, number> }): AgentProcess {
   const config = join(dir, 'agent.json');
   const outboxPath = join(dir, 'outbox.db');
   const loopFile = join(dir, 'loop-delay.json');
@@ -32,7 +32,7 @@ export function startAgentProcess(dir: string, options: { gatewayId: string; mqt
       gatewayId: options.gatewayId,
       mqtt: { url: options.mqttUrl, username: options.gatewayId, password: GATEWAY_PASSWORD },
       poll: { pollIntervalS: options.pollIntervalS, buses: options.buses },
-      outbox: { path: outboxPath },
+      outbox: { path: outboxPath, ...(options.outboxMaxAgeDays ? { maxAgeDays: options.outboxMaxAgeDays } : {}) },
       ...(options.uplink ? { uplink: options.uplink } : {}),
       logLevel: 'warn',
     }),
