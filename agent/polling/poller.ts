@@ -1,7 +1,7 @@
 // One scheduler per physical bus (DESIGN.md polling principles): ticks aligned to the wall
 // clock put each due meter in a queue; one job runs at a time, so one request is in flight.
-// The queue holds at most one cycle: a cycle that comes due while the last one still waits
-// is counted as an overrun and skipped, not queued. A lost port or socket is reconnected
+// The queue holds at most one cycle: a cycle that comes due while the last one still runs is
+// counted as an overrun and starts when that one ends; further ticks meanwhile are only counted. A lost port or socket is reconnected
 // with back-off; a silent meter is backed off on its own (meter-state.ts).
 import type { Logger } from '../../lib/logger.js';
 import { getProfile } from '../../protocol/index.js';
@@ -42,6 +42,8 @@ class Poller implements BusPoller {
   private queue: Job[] = [];
   private overruns = 0;
   private overrunLoggedT = -Infinity;
+  /** the tick of a cycle that came due while the one before still ran */
+  private lateCycleT: number | undefined;
   private running = false;
   private pumping: Promise<void> | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -127,9 +129,13 @@ class Poller implements BusPoller {
   }
 
   private tick(t: number): void {
-    // The cycle before has not finished: count it and skip this one whole, so the queue stays
-    // bounded and every meter of a cycle is still sampled at the same instant.
-    if (this.queue.some((job) => job.kind === 'poll')) return this.overran(t);
+    // The cycle before has not finished: count the overrun and run this cycle as soon as that
+    // one ends. Only one late cycle waits (later ticks meanwhile are only counted), so the
+    // queue stays bounded, the line stays busy, and every meter of a cycle is read together.
+    if (this.queue.some((job) => job.kind === 'poll')) {
+      this.lateCycleT ??= t;
+      return this.overran(t);
+    }
     for (const meter of this.meters.values()) {
       if (!meter.state.isDue(t)) continue;
       if (this.transport.connected) this.queue.push({ kind: 'poll', meter });
@@ -150,7 +156,14 @@ class Poller implements BusPoller {
   private pump(): void {
     if (this.pumping) return;
     this.pumping = (async () => {
-      while (this.running && this.transport.connected && this.queue.length > 0) await this.run(this.queue.shift()!);
+      while (this.running && this.transport.connected && this.queue.length > 0) {
+        await this.run(this.queue.shift()!);
+        if (this.lateCycleT !== undefined && !this.queue.some((job) => job.kind === 'poll')) {
+          const t = this.lateCycleT;
+          this.lateCycleT = undefined;
+          this.tick(t);
+        }
+      }
     })().finally(() => (this.pumping = undefined));
   }
 
@@ -228,5 +241,6 @@ class Poller implements BusPoller {
   private dropQueue(error: Error): void {
     for (const job of this.queue) if (job.kind !== 'poll') job.reject(error);
     this.queue = [];
+    this.lateCycleT = undefined;
   }
 }

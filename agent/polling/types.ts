@@ -27,7 +27,7 @@ export interface MeterStats {
 export interface BusStats {
   busId: string;
   connected: boolean;
-  /** poll cycles skipped because the previous one was still waiting in the queue */
+  /** ticks that found the previous poll cycle unfinished (the late cycle runs when it ends; more ticks meanwhile are skipped) */
   queueOverruns: number;
   queueDepth: number;
   meters: MeterStats[];
