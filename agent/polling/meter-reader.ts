@@ -11,11 +11,15 @@ import type { PolledReading } from './types.js';
 export const DEFAULT_GAP_FILL = 10;
 export const DEFAULT_RETRIES = 1;
 
+/** Refused registers are asked again after this long: a meter may have refused them while booting, or been replaced. */
+const RELEARN_REFUSED_MS = 3_600_000;
+
 /** A meter's register map as this bus reads it; learns which registers the meter refuses. */
 export class MeterPlan {
   readonly unsupported = new Set<Quantity>();
   private readonly refused = new Set<string>();
   private blocksCache: Block[] | undefined;
+  private learnedT: number | undefined;
 
   constructor(
     readonly meter: MeterConfig,
@@ -32,16 +36,27 @@ export class MeterPlan {
     return this.blocksCache;
   }
 
-  /** Registers no later block may include. */
-  refuse(fc: number, first: number, count: number): void {
+  /** Registers no later block may include (until relearned). */
+  refuse(fc: number, first: number, count: number, t: number): void {
+    if (count <= 0) return;
     for (let r = first; r < first + count; r++) this.refused.add(`${fc}:${r}`);
     this.blocksCache = undefined;
+    this.learnedT ??= t;
   }
 
-  markUnsupported(quantity: Quantity): void {
+  markUnsupported(quantity: Quantity, t: number): void {
     const p = this.profile.points[quantity]!;
     this.unsupported.add(quantity);
-    this.refuse(p.fc, p.address, registerCount(p.type));
+    this.refuse(p.fc, p.address, registerCount(p.type), t);
+  }
+
+  /** Forgets what the meter refused once it is RELEARN_REFUSED_MS old, so the next read asks again. */
+  relearnIfStale(t: number): void {
+    if (this.learnedT === undefined || t - this.learnedT < RELEARN_REFUSED_MS) return;
+    this.unsupported.clear();
+    this.refused.clear();
+    this.blocksCache = undefined;
+    this.learnedT = undefined;
   }
 }
 
@@ -96,7 +111,7 @@ export async function readMeter(transport: Transport, plan: MeterPlan, retries: 
   const splitRefused = async (block: Block): Promise<void> => {
     if (block.points.length === 1) {
       const { quantity } = block.points[0]!;
-      plan.markUnsupported(quantity);
+      plan.markUnsupported(quantity, now());
       newlyUnsupported.push(quantity);
       return;
     }
@@ -105,10 +120,11 @@ export async function readMeter(transport: Transport, plan: MeterPlan, retries: 
     if (newlyUnsupported.length > before) return;
     block.points.slice(1).forEach((bp, i) => {
       const gapStart = block.address + block.points[i]!.offset + block.points[i]!.count;
-      plan.refuse(block.fc, gapStart, block.address + bp.offset - gapStart);
+      plan.refuse(block.fc, gapStart, block.address + bp.offset - gapStart, now());
     });
   };
 
+  plan.relearnIfStale(now());
   try {
     for (const block of plan.blocks) await readBlock(block);
   } catch (error) {

@@ -1,6 +1,7 @@
-// Which requests read a meter: merged per function code, bounded, never across a refused register.
+// Which requests read a meter: merged per function code, bounded, never across a refused register, relearned hourly.
 import t from 'tap';
 import { planBlocks } from '../../agent/polling/blocks.js';
+import { MeterPlan } from '../../agent/polling/meter-reader.js';
 import { getProfile, QUANTITY_NAMES, type ProfilePoint, type Quantity } from '../../protocol/index.js';
 
 function pointsOf(profileId: string): [Quantity, ProfilePoint][] {
@@ -44,4 +45,21 @@ t.test('block planner – never spans a register the meter refused', async (t) =
     [4, 0x34, 2, 'p'],
     [4, 0x3e, 12, 'pf,f,ei'],
   ]);
+});
+
+t.test('meter plan – a refused register is skipped, and asked again after an hour', async (t) => {
+  const profile = getProfile('sdm630');
+  const plan = new MeterPlan({ id: 'm1', unit: 1, profile: 'sdm630' }, profile, 10);
+  const HOUR_MS = 3_600_000;
+  plan.markUnsupported('pf', 0);
+  t.same(shape(plan.blocks), [
+    [4, 0x00, 12, 'u1,u2,u3,i1,i2,i3'],
+    [4, 0x34, 2, 'p'],
+    [4, 0x46, 4, 'f,ei'],
+  ]);
+  plan.relearnIfStale(HOUR_MS - 1);
+  t.ok(plan.unsupported.has('pf'), 'still skipped within the hour');
+  plan.relearnIfStale(HOUR_MS);
+  t.same(plan.unsupported.size, 0);
+  t.same(shape(plan.blocks)[1], [4, 0x34, 22, 'p,pf,f,ei'], 'merged again, pf included');
 });
