@@ -1,6 +1,6 @@
 // `tandem sim bus`: meters on one endpoint until stopped.
 import { UsageError, intOption, parseHostPort, untilSignal, type Command, type OptionValues } from '../../lib/command.js';
-import { createLogger } from '../../lib/logger.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
 import { PROFILE_IDS } from '../../protocol/index.js';
 import { startBus, type BusTransport } from '../bus.js';
 import { listenForCommands, type ControlCommand } from '../control.js';
@@ -67,7 +67,7 @@ export const busCommand: Command = {
     const log = createLogger('sim-bus');
     log.info({ url: bus.url, units: meters.map((m) => m.unit) }, 'bus serving');
     ctx.out(`listening ${bus.url}`);
-    const stop = listenForCommands(process.stdin, (c) => control(bus, c), ctx.out);
+    const stop = listenForCommands(process.stdin, (c) => control(bus, c, log), ctx.out);
     const signal = await untilSignal();
     stop();
     await bus.close();
@@ -76,7 +76,7 @@ export const busCommand: Command = {
   },
 };
 
-function control(bus: Awaited<ReturnType<typeof startBus>>, c: ControlCommand): string {
+function control(bus: Awaited<ReturnType<typeof startBus>>, c: ControlCommand, log: Logger): string {
   const unitOf = (word: string | undefined) => bus.meter(Number(word));
   switch (c.verb) {
     case 'fault': {
@@ -84,10 +84,12 @@ function control(bus: Awaited<ReturnType<typeof startBus>>, c: ControlCommand): 
       const fault = parseFault(c.args[1] ?? '', c.params);
       if (typeof fault === 'string') return `error: ${fault}`;
       meter.setFault(fault);
+      log.info({ unit: meter.unit, fault }, 'fault set');
       return `ok unit ${meter.unit} fault ${fault.kind}`;
     }
     case 'clear':
       unitOf(c.args[0]).setFault(null);
+      log.info({ unit: Number(c.args[0]) }, 'fault cleared');
       return `ok unit ${c.args[0]} clear`;
     case 'load': {
       const meter = unitOf(c.args[0]);

@@ -21,6 +21,8 @@ const MAX_LEVEL = 1.3;
 /** Local night (DESIGN.md night-production): 22:00–06:00. */
 const NIGHT_START_MIN = 22 * 60;
 const NIGHT_END_MIN = 6 * 60;
+/** Treatment scenarios that decide when it runs (treatment-weak only changes how hard). */
+const SWITCHING: readonly string[] = ['treatment-off', 'late-start', 'early-stop', 'cycling'];
 /** Cached production shares per facility before the cache is dropped (minutes). */
 const CACHE_MINUTES = 8192;
 
@@ -115,7 +117,7 @@ export class Plant {
   treatmentOn(facility: string, t: number): boolean {
     const wanted = this.treatmentWanted(facility, t);
     if (!wanted) return false;
-    const own = this.active(t, (s) => s.facility === facility);
+    const own = this.active(t, (s) => s.facility === facility && SWITCHING.includes(s.kind));
     const served = this.serves.get(facility)!;
     if (this.isNight(t) && this.active(t, (s) => s.kind === 'night-production' && served.includes(s.facility!))) return false;
     const f = this.sim(facility);

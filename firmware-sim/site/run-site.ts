@@ -113,14 +113,23 @@ export async function runSite(site: Site, options: SiteOptions = {}): Promise<Ru
 
   let written: string | undefined;
   const announced = new Set<string>();
+  const finished = new Set<string>();
   const tick = () => {
     const t = now();
     applyMeterFaults(plant, meters, t);
     const begun = due(t);
+    for (const a of begun) {
+      if (a.to > t || finished.has(a.spec.id)) continue;
+      finished.add(a.spec.id);
+      log.info({ scenario: a.spec.id, kind: a.spec.kind }, 'scenario ended');
+    }
     // Rewrite the truth when a scenario begins, or ends earlier than planned (cleared).
     const key = begun.map((a) => `${a.spec.id}@${a.to}`).join(',');
     if (key !== written) {
-      for (const a of begun) if (!announced.has(a.spec.id) && announced.add(a.spec.id)) log.info({ scenario: a.spec.id, kind: a.spec.kind, until: Number.isFinite(a.to) ? new Date(a.to).toISOString() : null }, 'scenario started');
+      for (const a of begun) {
+        if (!announced.has(a.spec.id)) log.info({ scenario: a.spec.id, kind: a.spec.kind, until: Number.isFinite(a.to) ? new Date(a.to).toISOString() : null }, 'scenario started');
+        announced.add(a.spec.id);
+      }
       written = key;
       plant.changed();
       writeTruth(t, horizon(t));
