@@ -14,7 +14,7 @@ export const FLUSH_INTERVAL_MS = 20;
 /** A transaction this large commits at once instead of waiting for the timer (readings). */
 export const FLUSH_ROWS = 20_000;
 /** Above this many readings waiting, handlers wait for the commit (backpressure on the broker). */
-export const HIGH_WATER_ROWS = 100_000;
+export const HIGH_WATER_ROWS = 40_000;
 /** AckSchema allows at most 10 000 ranges per message. */
 const MAX_RANGES_PER_ACK = 10_000;
 /** Test-only: exit the process right after the first commit that stored readings, before any ack. */
@@ -53,12 +53,12 @@ export class WriteQueue {
       else p.acks.set(gatewayId, ackSeqs.slice());
     }
     this.waiting += readings.length + quarantine.length;
-    if (p.readings.length >= FLUSH_ROWS) this.flushSoon(0);
-    else this.flushSoon(FLUSH_INTERVAL_MS);
+    if (p.readings.length >= FLUSH_ROWS) void this.flush();
+    else this.flushSoon();
     if (this.waiting > HIGH_WATER_ROWS) await this.flush();
   }
 
-  /** Commits what is queued; resolves once it is stored and acked. */
+  /** Commits what is queued; resolves once it is stored (acks are then on their way). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -68,10 +68,8 @@ export class WriteQueue {
     return this.chain;
   }
 
-  private flushSoon(delayMs: number): void {
-    if (this.timer && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), delayMs);
+  private flushSoon(): void {
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
   private async commit(batch: Pending): Promise<void> {
@@ -94,7 +92,9 @@ export class WriteQueue {
     this.stats.readingsStored += result.newRows;
     this.stats.readingsFlagged += result.newRows - result.inserted.length;
     this.stats.readingsDuplicate += batch.readings.length - result.newRows;
-    await Promise.all([...batch.acks].map(([gatewayId, seqs]) => this.sendAck(gatewayId, seqs)));
+    // Not awaited: the ack travels through the same broker whose delivery slots may be held
+    // by handlers waiting for this very commit (backpressure); awaiting it would deadlock.
+    for (const [gatewayId, seqs] of batch.acks) void this.sendAck(gatewayId, seqs);
     if (result.inserted.length) setImmediate(() => this.evaluate(result));
   }
 
