@@ -10,14 +10,17 @@ import { label, t } from '../i18n.js';
 const DISPOSITIONS = ['violation', 'equipment-fault', 'declared', 'false-alarm'];
 /** Context shown around the alert window on its chart: half its length, at least 30 min. */
 const MIN_MARGIN_MS = 30 * 60 * 1000;
+/** The series endpoint answers at most 62 days; a long advance-model window shows its end. */
+const MAX_CHART_MS = 60 * 24 * 60 * 60 * 1000;
 
 export async function render({ root, args, role, flash, post, onCleanup }) {
   const id = args[0];
   const alert = await api(`/alerts/${encodeURIComponent(id)}`);
   const margin = Math.max(MIN_MARGIN_MS, (alert.to - alert.from) / 2);
-  const view = await api(
-    `/views/enterprises/${encodeURIComponent(alert.enterpriseId)}/series${query({ from: alert.from - margin, to: alert.to + margin, facilities: alert.facilities.join(',') })}`,
-  );
+  const to = alert.to + margin;
+  const from = Math.max(alert.from - margin, to - MAX_CHART_MS);
+  // No facilities (an enterprise-wide alert): the series endpoint then shows them all.
+  const view = await api(`/views/enterprises/${encodeURIComponent(alert.enterpriseId)}/series${query({ from, to, facilities: alert.facilities.join(',') })}`);
   const facilityName = new Map(view.facilities.map((f) => [f.id, f.name]));
   const chartBox = h('div', { class: 'chart', id: 'alert-chart' });
   const act = (step, body) =>
