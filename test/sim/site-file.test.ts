@@ -1,8 +1,10 @@
 import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadSite, Plant, RUNNING_FRACTION } from '../../firmware-sim/index.js';
+import { runTandem } from '../helpers/cli.js';
 import { tempDir } from './helpers.js';
 
 const SITES = ['cement-plant', 'steel-rolling', 'furniture-spray'].map((s) => `firmware-sim/sites/${s}.yaml`);
@@ -106,4 +108,29 @@ t.test('plant – treatment starts before its production and stops after it', as
   }
   t.ok(checked > 3, `${checked} production starts checked`);
   t.ok(RUNNING_FRACTION > 0);
+});
+
+t.test('tandem sim site – clear errors for a bad site file, a busy port, a serial path that cannot be opened', async (t) => {
+  const bad = minimal();
+  bad.meters[0].profile = 'nosuch';
+  const badFile = write(t, bad);
+  const r1 = await runTandem(['sim', 'site', '--site', badFile]);
+  t.equal(r1.code, 1);
+  t.match(r1.stderr, `TANDEM_SIM_SITE: ${badFile}: meters[0].profile: unknown profile 'nosuch'`);
+
+  const holder = net.createServer().listen(0, '127.0.0.1');
+  t.teardown(() => holder.close());
+  await new Promise((r) => holder.once('listening', r));
+  const busy = minimal();
+  busy.gateway.buses[0].port = (holder.address() as net.AddressInfo).port;
+  const r2 = await runTandem(['sim', 'site', '--site', write(t, busy)]);
+  t.equal(r2.code, 1);
+  t.match(r2.stderr, /TANDEM_SIM_LISTEN: cannot listen on 127\.0\.0\.1:\d+: the port is already in use/);
+
+  const r3 = await runTandem(['sim', 'site', '--site', SITES[1], '--serial', 'rs485-1=/nonexistent/tty']);
+  t.equal(r3.code, 1);
+  t.match(r3.stderr, /TANDEM_SIM_SERIAL: cannot open serial device \/nonexistent\/tty/);
+  const r4 = await runTandem(['sim', 'site', '--site', SITES[1], '--serial', 'nobus=/dev/null']);
+  t.equal(r4.code, 2);
+  t.match(r4.stderr, /--serial must be BUS=PATH for a serial bus of the site/);
 });
