@@ -1,4 +1,5 @@
 // Modbus RTU on a local serial port (RS-485 adapter), via the serialport package.
+import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { SerialPort } from 'serialport';
 import { modbusErrors } from './errors.js';
@@ -37,7 +38,9 @@ function openPort(s: SerialSettings, description: string): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     port.open((error) => {
       if (!error) return resolve(port);
-      reject(modbusErrors.error('TANDEM_MODBUS_CONNECT_FAILED', `cannot open ${description}: ${error.message.replace(/^Error: /, '')}`, { path: s.path }));
+      const reason = error.message.replace(/^Error:? /, '');
+      const held = /cannot lock port/i.test(reason) ? ' (another program holds it: a running agent, or a second read/scan?)' : '';
+      reject(modbusErrors.error('TANDEM_MODBUS_CONNECT_FAILED', `cannot open ${description}: ${reason}${held}`, { path: s.path }));
     });
   });
 }
@@ -50,6 +53,14 @@ function closePort(stream: Duplex): Promise<void> {
 
 export function rtuSerialTransport(settings: SerialSettings, options?: TransportOptions): StreamTransport {
   const description = describeSerial(settings);
-  const spec = { kind: 'rtu', description, framer: rtuFramer(), lineSilenceMs: t35Ms(settings.baud), open: () => openPort(settings, description), shut: closePort } as const;
+  const spec = {
+    kind: 'rtu',
+    description,
+    framer: rtuFramer(),
+    lineSilenceMs: t35Ms(settings.baud),
+    open: () => openPort(settings, description),
+    stillThere: () => existsSync(settings.path),
+    shut: closePort,
+  } as const;
   return new StreamTransport(spec, options);
 }

@@ -32,6 +32,8 @@ export interface StreamSpec {
    * connection, and keep-alive alone takes Linux ~11 min to notice. Unset for serial ports.
    */
   deadPeerMs?: number;
+  /** Whether the device is still there, asked after a timeout: an unplugged USB adapter's node vanishes even when no read error reported it. */
+  stillThere?: () => boolean;
   /** Releases the stream when destroy() does not (a serial port keeps its fd and lock). */
   shut?: (stream: Duplex) => Promise<void>;
 }
@@ -125,6 +127,8 @@ export class StreamTransport extends EventEmitter implements Transport {
         const silentMs = Date.now() - this.lastReceivedT;
         if (this.spec.deadPeerMs !== undefined && silentMs >= this.spec.deadPeerMs) {
           stream.destroy(new Error(`nothing received for ${Math.round(silentMs / 1000)} s: peer presumed gone`));
+        } else if (this.spec.stillThere?.() === false) {
+          stream.destroy(new Error('the device is gone'));
         }
       }, timeoutMs);
       this.pending = { request, resolve, reject, timer };

@@ -190,6 +190,10 @@ for (const { kind, start, skip } of KINDS) {
     t.test(`${kind} transport – reports a lost peer and connects again when it is back`, async (t) => {
       const disconnected = onceDisconnected(transport);
       await bench.breakLink();
+      // Usually the stream reports it at once; if not, the next request finds out (a timeout
+      // on a serial port whose device node is gone, a reset on a socket).
+      const asked = await failure(transport.readRegisters(1, 3, 0, 1));
+      t.match(code(asked), /TANDEM_MODBUS_(DISCONNECTED|TIMEOUT)/);
       const error = await disconnected;
       t.equal(code(error), 'TANDEM_MODBUS_DISCONNECTED');
       t.notOk(transport.connected);
@@ -201,6 +205,16 @@ for (const { kind, start, skip } of KINDS) {
     });
   });
 }
+
+t.test('rtu transport – a serial port another program holds is named as such', { skip: ptySkipReason() }, async (t) => {
+  const pair = await startPtyPair();
+  const holder = createTransport({ kind: 'rtu', path: pair.a, baud: 9600 });
+  t.teardown(async () => (await holder.close(), await pair.close()));
+  await holder.connect();
+  const error = await failure(createTransport({ kind: 'rtu', path: pair.a, baud: 9600 }).connect());
+  t.equal(code(error), 'TANDEM_MODBUS_CONNECT_FAILED');
+  t.match((error as Error).message, /Cannot lock port \(another program holds it/);
+});
 
 t.test('transports – say what could not be reached', async (t) => {
   const serial = createTransport({ kind: 'rtu', path: '/dev/tandem-no-such-port', baud: 9600 });
