@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PROFILE_IDS, type Bus } from '../../protocol/index.js';
 import type { Benchmark, Figure } from '../harness.js';
 import { startAgentProcess, type LoopDelay } from '../lib/agent-process.js';
-import { benchEnterprises, gatewayId, meterId, seedDb, startCollectorProcess, storedReadings, tempDir } from '../lib/collector-process.js';
+import { benchEnterprises, gatewayId, meterId, seedDb, startCollectorProcess, storedTimes, tempDir } from '../lib/collector-process.js';
 import { watchProcess, type Usage } from '../lib/proc.js';
 import { simMeters, startSimBus } from '../lib/sim-process.js';
 import { sleep } from '../lib/stats.js';
@@ -61,7 +61,7 @@ export const benchmark: Benchmark = {
       await sim.stop();
     }
     const expected = Math.floor((to - from) / (pollIntervalS * 1000)) * METERS;
-    const delivered = storedReadings(db, from, to);
+    const delivered = storedTimes(db, from, to).length;
     tmp.cleanup();
     const floor = await bareNode();
     const workload = `${METERS} meters (Modbus TCP sim) every ${pollIntervalS} s for ${measureS} s, delivering to a collector`;

@@ -4,26 +4,16 @@
 // readings per second while a cycle runs (tick → last reading). The line's maximum: the
 // same requests back to back at the baud rate. Contenders: read merging as configured
 // (gapFill default, profile's maxRegistersPerRead) vs one request per quantity.
-import { getProfile, PROFILE_IDS, QUANTITY_NAMES, registerCount, type Bus, type ProfilePoint, type Quantity } from '../../protocol/index.js';
+import { getProfile, PROFILE_IDS, type Bus } from '../../protocol/index.js';
 import { createPoller } from '../../agent/polling/index.js';
-import { planBlocks } from '../../agent/polling/blocks.js';
 import { DEFAULT_GAP_FILL } from '../../agent/polling/meter-reader.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Benchmark, Figure } from '../harness.js';
 import { meterId } from '../lib/collector-process.js';
 import { simMeters, startSimBus } from '../lib/sim-process.js';
 import { sleep } from '../lib/stats.js';
+import { BAUD, LINE_NOTE, meterLineMs } from '../lib/line.js';
 
-const BAUD = 9600;
-/** 8N1: start + 8 data + stop (MODBUS over Serial Line v1.02 §2.5.1: 11 bits with parity, 10 without). */
-const BITS_PER_CHAR = 10;
-const CHAR_MS = (BITS_PER_CHAR * 1000) / BAUD;
-/** t3.5 between frames (§2.5.1.1): after the request and after the reply. */
-const GAP_CHARS = 3.5;
-/** FC 3/4 request: unit, fc, address, count, CRC. */
-const REQUEST_BYTES = 8;
-/** FC 3/4 reply: unit, fc, byte count, 2 per register, CRC. */
-const replyBytes = (registers: number) => 5 + 2 * registers;
 /** Meters on the line (quick: one of each profile). */
 const METERS = 16;
 const QUICK_METERS = 6;
@@ -36,18 +26,10 @@ interface Plan {
   maxRegisters?: number;
 }
 
-/** Line time of one meter's reads under `plan`, ms. */
-function meterLineMs(profileId: string, plan: Plan): number {
-  const profile = getProfile(profileId);
-  const points = QUANTITY_NAMES.flatMap((q): [Quantity, ProfilePoint][] => (profile.points[q] ? [[q, profile.points[q]!]] : []));
-  const blocks = planBlocks(points, { gapFill: plan.gapFill, maxRegisters: plan.maxRegisters ?? profile.maxRegistersPerRead, refused: () => false });
-  return blocks.reduce((ms, b) => ms + (REQUEST_BYTES + replyBytes(b.count) + 2 * GAP_CHARS) * CHAR_MS, 0);
-}
-
 /** Setup → run → teardown of one contender; returns achieved and line-maximum readings/s. */
 async function measure(plan: Plan, cycles: number, count: number): Promise<{ achieved: number; line: number }> {
   const meters = simMeters(count, PROFILE_IDS);
-  const lineCycleMs = meters.reduce((ms, m) => ms + meterLineMs(m.profile, plan), 0);
+  const lineCycleMs = meters.reduce((ms, m) => ms + meterLineMs(m.profile, plan.gapFill, plan.maxRegisters), 0);
   const pollIntervalS = Math.ceil((lineCycleMs * 1.5) / 1000);
   const sim = await startSimBus('rtu-over-tcp', meters, BAUD);
   // The scheduler reads maxRegistersPerRead from the shared profile; lowered here for this contender only.
@@ -88,7 +70,7 @@ export const benchmark: Benchmark = {
     const merged = await measure({ gapFill: DEFAULT_GAP_FILL }, cycles, count);
     const single = await measure({ gapFill: 0, maxRegisters: UNMERGED_MAX_REGISTERS }, cycles, count);
     const workload = `${count} meters (${PROFILE_IDS.join(', ')}), RTU over TCP at ${BAUD} 8N1 with line-speed emulation, ${cycles} cycle(s)`;
-    const lineNote = (line: number) => `line maximum ${line.toFixed(2)} readings/s: (8 + 5 + 2n bytes + 2 × 3.5 chars) × ${CHAR_MS.toFixed(3)} ms per request; the simulator holds a reply for request + 3.5 chars + reply`;
+    const lineNote = (line: number) => `line maximum ${line.toFixed(2)} readings/s: ${LINE_NOTE}`;
     const mergedShare = merged.achieved / merged.line;
     const singleShare = single.achieved / single.line;
     return [

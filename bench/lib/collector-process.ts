@@ -56,11 +56,11 @@ export function benchEnterprises(shape: SiteShape): Enterprise[] {
   });
 }
 
-/** Readings stored with event time in [from, to), read straight from the collector's file. */
-export function storedReadings(db: string, from = 0, to = Number.MAX_SAFE_INTEGER): number {
+/** Event times of the readings stored in [from, to), read straight from the collector's file. */
+export function storedTimes(db: string, from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
   const sqlite = new Database(db, { readonly: true });
   try {
-    return (sqlite.prepare('SELECT count(*) AS n FROM readings WHERE t >= ? AND t < ?').get(from, to) as { n: number }).n;
+    return sqlite.prepare('SELECT t FROM readings WHERE t >= ? AND t < ? ORDER BY t').pluck().all(from, to) as number[];
   } finally {
     sqlite.close();
   }
