@@ -2,9 +2,8 @@
 // baseline"; consumption-surge: "> 25 % of the pre-order baseline"): production over the
 // BASELINE_DAYS days before the order began.
 import type { FacilityInfo, Order } from './contract.js';
-import { anyRunning } from './links.js';
+import { STATE_CODES } from './facility-state.js';
 import { DAY_MS, MINUTE_MS, type OrderBaseline } from './model.js';
-import { TRUE } from './runs.js';
 import type { Series } from './series.js';
 
 export const BASELINE_DAYS = 7;
@@ -19,34 +18,31 @@ export function baselineWindow(order: Pick<Order, 'from'>): { from: number; to: 
 }
 
 /**
- * From the production facilities' series over baselineWindow(order): the mean summed power
- * over the minutes any of them ran, and energy per day. Null without a running minute.
+ * From the bound production facilities' series over baselineWindow(order): each one's mean
+ * power over the minutes it ran (a limit order cuts each line), and the summed energy per
+ * day. Null when none of them ran.
  */
 export function orderBaseline(production: readonly Series[]): OrderBaseline | null {
-  const length = production[0]?.length ?? 0;
-  let runningSum = 0;
-  let runningMinutes = 0;
+  const runningPowerW: Record<string, number> = {};
   let energyWMin = 0;
   let knownMinutes = 0;
-  for (let i = 0; i < length; i++) {
+  for (const s of production) {
     let sum = 0;
-    let complete = true;
-    for (const s of production) {
-      if (!s.complete[i]) complete = false;
-      else sum += s.powerW[i]!;
+    let minutes = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s.state[i] !== STATE_CODES.running) continue;
+      sum += s.powerW[i]!;
+      minutes++;
     }
-    if (!complete) continue;
-    knownMinutes++;
-    energyWMin += sum;
-    if (anyRunning(production, i) === TRUE) {
-      runningSum += sum;
-      runningMinutes++;
-    }
+    if (minutes > 0) runningPowerW[s.facility] = sum / minutes;
   }
-  if (runningMinutes === 0) return null;
+  const length = production[0]?.length ?? 0;
+  for (let i = 0; i < length; i++) {
+    if (!production.every((s) => s.complete[i])) continue;
+    knownMinutes++;
+    for (const s of production) energyWMin += s.powerW[i]!;
+  }
+  if (Object.keys(runningPowerW).length === 0 || knownMinutes === 0) return null;
   const kWhPerWMinute = 1 / 60 / 1000;
-  return {
-    runningPowerW: runningSum / runningMinutes,
-    dailyEnergyKWh: ((energyWMin * kWhPerWMinute) / knownMinutes) * (DAY_MS / MINUTE_MS),
-  };
+  return { runningPowerW, dailyEnergyKWh: ((energyWMin * kWhPerWMinute) / knownMinutes) * (DAY_MS / MINUTE_MS) };
 }

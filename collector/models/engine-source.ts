@@ -87,11 +87,12 @@ export async function loadWindow(
   from: number,
   to: number,
   timeZone: string,
+  withReadings: boolean,
 ): Promise<EnterpriseData> {
   const facilities = registry.facilitiesOf.get(enterprise.id) ?? [];
   const minutes = new Map<string, FacilityMinute[]>();
   for (const f of facilities) minutes.set(f.id, await source.minutes(f.id, from, to));
-  const readings = source.readings ? await source.readings(facilities.map((f) => f.id), from, to) : [];
+  const readings = withReadings && source.readings ? await source.readings(facilities.map((f) => f.id), from, to) : [];
   for (const order of registry.orders) {
     if (baselines.has(order.id) || !order.enterpriseIds.includes(enterprise.id) || order.to <= from || order.from >= to) continue;
     const w = baselineWindow(order);

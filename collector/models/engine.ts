@@ -276,7 +276,7 @@ export function createEngine(options: EngineOptions): Engine {
     let events: AlertEvent[] = [];
     for (;;) {
       await ensureLearning(state, lo, hi);
-      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, lo, hi, state.timeZone);
+      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, lo, hi, state.timeZone, true);
       const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= state.watermark ? asOfLive : hi });
       events = realtime.flatMap((m) => m.evaluate(input));
       stats.evaluations++;
@@ -296,7 +296,7 @@ export function createEngine(options: EngineOptions): Engine {
     const to = localDayEnd(day, state.timeZone);
     const dataFrom = localDayStart(day - dailyLookback, state.timeZone);
     await ensureLearning(state, dataFrom, to);
-    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, dataFrom, to, state.timeZone);
+    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, dataFrom, to, state.timeZone, false);
     const input = buildInput(data, { from: day, to, dataFrom, asOf: to });
     const events = daily.flatMap((m) => m.evaluate(input));
     stats.dailyEvaluations++;

@@ -21,9 +21,9 @@ export interface ModelConfig {
 
 /** What an order's pre-order baseline was (order-breach, consumption-surge). */
 export interface OrderBaseline {
-  /** Mean summed production power over the minutes production ran (W). */
-  runningPowerW: number;
-  /** Mean production energy per local day (kWh). */
+  /** Per bound production facility: its mean power over the minutes it ran (W). */
+  runningPowerW: Record<string, number>;
+  /** Mean summed production energy per day (kWh). */
   dailyEnergyKWh: number;
 }
 

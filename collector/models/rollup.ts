@@ -7,15 +7,17 @@ import { lowerBound } from './memory-data.js';
 import { MINUTE_MS } from './model.js';
 
 interface MeterMinute {
+  meter: string;
   sum: number;
   count: number;
 }
 
 /** Incremental rollup: add readings in any order, read minutes per facility. */
 export class MinuteRollup {
-  /** facility → minute → meter → power sum. */
-  private readonly cells = new Map<string, Map<number, Map<string, MeterMinute>>>();
-  private readonly sorted = new Map<string, number[]>();
+  /** facility → minute → one cell per meter (a facility has a few meters: an array beats a map). */
+  private readonly cells = new Map<string, Map<number, MeterMinute[]>>();
+  /** Minutes per facility, built on first read after a change. */
+  private readonly built = new Map<string, FacilityMinute[]>();
 
   /** Adds a reading; returns the minute it fell in, or null when it has no usable power. */
   add(reading: Reading, facility: string): number | null {
@@ -25,32 +27,34 @@ export class MinuteRollup {
     let byMinute = this.cells.get(facility);
     if (!byMinute) this.cells.set(facility, (byMinute = new Map()));
     let meters = byMinute.get(minute);
-    if (!meters) {
-      byMinute.set(minute, (meters = new Map()));
-      this.sorted.delete(facility);
-    }
-    const cell = meters.get(reading.meter);
+    if (!meters) byMinute.set(minute, (meters = []));
+    this.built.delete(facility);
+    const cell = meters.find((c) => c.meter === reading.meter);
     if (cell) {
       cell.sum += p;
       cell.count++;
-    } else meters.set(reading.meter, { sum: p, count: 1 });
+    } else meters.push({ meter: reading.meter, sum: p, count: 1 });
     return minute;
   }
 
   /** Minutes of one facility in [from, to), time-ordered. */
   minutes(facility: string, from: number, to: number): FacilityMinute[] {
-    const byMinute = this.cells.get(facility);
-    if (!byMinute) return [];
-    let keys = this.sorted.get(facility);
-    if (!keys) this.sorted.set(facility, (keys = [...byMinute.keys()].sort((a, b) => a - b)));
-    const out: FacilityMinute[] = [];
-    for (let i = lowerBound(keys, from, (k) => k); i < keys.length && keys[i]! < to; i++) {
-      const meters = byMinute.get(keys[i]!)!;
+    const all = this.all(facility);
+    return all.slice(lowerBound(all, from, (m) => m.minute), lowerBound(all, to, (m) => m.minute));
+  }
+
+  private all(facility: string): FacilityMinute[] {
+    let list = this.built.get(facility);
+    if (list) return list;
+    list = [];
+    for (const [minute, meters] of this.cells.get(facility) ?? []) {
       let powerW = 0;
-      for (const cell of meters.values()) powerW += cell.sum / cell.count;
-      out.push({ facility, minute: keys[i]!, powerW, energyKWh: null, metersReporting: meters.size });
+      for (const cell of meters) powerW += cell.sum / cell.count;
+      list.push({ facility, minute, powerW, energyKWh: null, metersReporting: meters.length });
     }
-    return out;
+    list.sort((a, b) => a.minute - b.minute);
+    this.built.set(facility, list);
+    return list;
   }
 
   facilities(): string[] {

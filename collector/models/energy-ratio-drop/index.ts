@@ -1,16 +1,17 @@
 // energy-ratio-drop (daily): the day's treatment/production energy ratio is below
-// ratioPct % of its median over the historyDays before (days with enough data and
-// production only; at least minHistoryDays of them). README.md beside this file.
+// ratioPct % of its median over the historyDays before (days with enough data on which
+// production ran at least minProductionMin: a stopped plant's standby draw is no ratio;
+// at least minHistoryDays of them). README.md beside this file.
 import type { AlertEvent } from '../contract.js';
-import { dayEvent, median, MIN_KNOWN_SHARE, round, splitDays, sums, type Day } from '../daily.js';
+import { dayEvent, median, MIN_KNOWN_SHARE, round, runningAlongside, splitDays, sums, type Day } from '../daily.js';
 import { linkFacilities, treatmentLinks, type Link } from '../links.js';
 import { DAY_MS, paramsFor, type Model } from '../model.js';
 
-function ratio(link: Link, day: Day, minProductionKWh: number): number | null {
+function ratio(link: Link, day: Day, minProductionMin: number): number | null {
   const t = sums([link.treatmentSeries], day.start, day.end);
   const p = sums(link.productionSeries, day.start, day.end);
   if (t.completeMinutes < MIN_KNOWN_SHARE * t.minutes || p.completeMinutes < MIN_KNOWN_SHARE * p.minutes) return null;
-  if (p.energyKWh < minProductionKWh) return null;
+  if (runningAlongside(link, day.start, day.end).production < minProductionMin || p.energyKWh <= 0) return null;
   return t.energyKWh / p.energyKWh;
 }
 
@@ -18,7 +19,7 @@ export const energyRatioDrop: Model = {
   id: 'energy-ratio-drop',
   kind: 'daily',
   summary: 'Treatment energy per unit of production energy dropped against its 30-day median',
-  defaults: { ratioPct: 60, historyDays: 30, minHistoryDays: 7, minProductionKWh: 10 },
+  defaults: { ratioPct: 60, historyDays: 30, minHistoryDays: 7, minProductionMin: 60 },
   lookbackMs: (p) => p.historyDays! * DAY_MS,
   dwellMs: () => 0,
   evaluate(input) {
@@ -26,12 +27,12 @@ export const energyRatioDrop: Model = {
     const { today, before } = splitDays(input);
     if (!today) return events;
     for (const link of treatmentLinks(input)) {
-      const { ratioPct, historyDays, minHistoryDays, minProductionKWh } = paramsFor(energyRatioDrop, input, link.treatment.id);
-      const now = ratio(link, today, minProductionKWh!);
+      const { ratioPct, historyDays, minHistoryDays, minProductionMin } = paramsFor(energyRatioDrop, input, link.treatment.id);
+      const now = ratio(link, today, minProductionMin!);
       if (now === null) continue;
       const history = before
         .slice(-historyDays!)
-        .map((d) => ratio(link, d, minProductionKWh!))
+        .map((d) => ratio(link, d, minProductionMin!))
         .filter((r): r is number => r !== null);
       if (history.length < minHistoryDays!) continue;
       const typical = median(history)!;

@@ -55,6 +55,8 @@ interface Open {
   first: FacilityReading;
   last: FacilityReading;
   count: number;
+  /** When the run reached minReadings (the rule was met). */
+  metAt: number | null;
 }
 
 export const meterIntegrity: Model = {
@@ -107,7 +109,7 @@ export const meterIntegrity: Model = {
           evidence: { meter, kind, readings: run.count, ...run.last.values },
           declared: noticeOverlaps(input.notices, [facility], from, to),
           message: `meter ${meter}: ${kind}`,
-          detectedAt: kind === 'frozen' ? run.first.t + p.frozenMin! * MINUTE_MS : run.last.t,
+          detectedAt: kind === 'frozen' ? run.first.t + p.frozenMin! * MINUTE_MS : (run.metAt ?? run.first.t),
         });
       };
       let prev: FacilityReading | undefined;
@@ -123,7 +125,8 @@ export const meterIntegrity: Model = {
           if (run) {
             run.last = r;
             run.count++;
-          } else open.set(kind, { first: kind === 'frozen' && prev ? prev : r, last: r, count: 1 });
+            if (run.count === p.minReadings) run.metAt = r.t;
+          } else open.set(kind, { first: kind === 'frozen' && prev ? prev : r, last: r, count: 1, metAt: p.minReadings! <= 1 ? r.t : null });
         }
         prev = r;
       }

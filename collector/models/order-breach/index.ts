@@ -1,5 +1,5 @@
 // order-breach (real time): during a stop order production runs ≥ stopDwellMin; during a
-// limit order of X % the summed production power stays above (1 − X %) × the pre-order
+// limit order of X % a bound production facility stays above (1 − X %) × its pre-order
 // baseline (baseline.ts) for ≥ limitDwellMin. README.md beside this file.
 import type { AlertEvent, Order } from '../contract.js';
 import { boundProduction } from '../baseline.js';
@@ -8,7 +8,8 @@ import { MINUTE_MS, paramsFor, type Model, type ModelInput } from '../model.js';
 import { declaredMask, findRuns, meanOf, runEvent, runOverlaps, FALSE, TRUE, UNKNOWN } from '../runs.js';
 import type { Series } from '../series.js';
 
-function condition(order: Order, input: ModelInput, production: Series[], limitW: number | null): { cond: Int8Array; powerW: Float64Array } {
+/** Per minute of the order: stop, any bound facility running; limit, any above its own limit. */
+function condition(order: Order, input: ModelInput, production: Series[], limitsW: number[] | null): { cond: Int8Array; powerW: Float64Array } {
   const base = input.dataFrom;
   const length = production[0]?.length ?? 0;
   const cond = new Int8Array(length);
@@ -24,7 +25,7 @@ function condition(order: Order, input: ModelInput, production: Series[], limitW
     }
     if (complete) powerW[i] = sum;
     if (order.kind === 'stop') cond[i] = anyRunning(production, i);
-    else cond[i] = !complete ? UNKNOWN : sum > limitW! ? TRUE : FALSE;
+    else cond[i] = !complete ? UNKNOWN : production.some((s, k) => s.powerW[i]! > limitsW![k]!) ? TRUE : FALSE;
   }
   return { cond, powerW };
 }
@@ -46,9 +47,11 @@ export const orderBreach: Model = {
       const facilities = productionInfo.map((f) => f.id);
       const baseline = input.baselines.get(order.id);
       if (order.kind === 'limit' && (!baseline || order.limitPct === null)) continue;
-      const limitW = order.kind === 'limit' ? (1 - order.limitPct! / 100) * baseline!.runningPowerW : null;
+      // A line without a running baseline (it did not run the week before) is held at 0 W.
+      const limitsW =
+        order.kind === 'limit' ? productionInfo.map((f) => (1 - order.limitPct! / 100) * (baseline!.runningPowerW[f.id] ?? 0)) : null;
       const dwell = order.kind === 'stop' ? stopDwellMin! : limitDwellMin!;
-      const { cond, powerW } = condition(order, input, production, limitW);
+      const { cond, powerW } = condition(order, input, production, limitsW);
       for (const run of findRuns(cond, dwell, declaredMask(input.notices, facilities, input.dataFrom, cond.length))) {
         if (!runOverlaps(run, input.dataFrom, input.from, input.to)) continue;
         events.push(
@@ -65,8 +68,8 @@ export const orderBreach: Model = {
               order: order.id,
               orderKind: order.kind,
               productionPowerW: meanOf(powerW, run.start, run.end),
-              limitW: limitW === null ? null : Math.round(limitW),
-              baselineW: baseline ? Math.round(baseline.runningPowerW) : null,
+              limitW: limitsW === null ? null : Math.round(limitsW.reduce((a, b) => a + b, 0)),
+              baselineW: baseline ? Math.round(Object.values(baseline.runningPowerW).reduce((a, b) => a + b, 0)) : null,
               dwellMin: dwell,
             },
             message:
