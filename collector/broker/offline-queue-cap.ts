@@ -18,17 +18,18 @@ interface Persistence {
 }
 interface BrokerInternals {
   persistence: Persistence;
-  clients: Record<string, { connected: boolean } | undefined>;
+  /** Registered from CONNECT on, i.e. already while its offline queue is being delivered. */
+  clients: Record<string, object | undefined>;
 }
 
 export function capOfflineQueues(broker: Aedes, stats: BrokerStats): void {
   const internals = broker as unknown as BrokerInternals;
   const queued = new Map<string, number>();
-  broker.on('clientReady', (client) => queued.delete(client.id));
+  broker.on('client', (client) => queued.delete(client.id));
   const enqueue = internals.persistence.outgoingEnqueueCombi.bind(internals.persistence);
   internals.persistence.outgoingEnqueueCombi = (subs, packet, cb) => {
     const kept = subs.filter((sub) => {
-      if (internals.clients[sub.clientId]?.connected) return true;
+      if (internals.clients[sub.clientId]) return true;
       const count = queued.get(sub.clientId) ?? 0;
       if (count >= MAX_OFFLINE_MESSAGES) {
         stats.offlineDropped++;

@@ -2,9 +2,11 @@
 // packet size limit, and that every refusal is counted where the health API shows it.
 import t from 'tap';
 import net from 'node:net';
+import mqtt from 'mqtt';
 import { topicFor, COLLECTOR_STATE_TOPIC, decodePayload } from '../../protocol/index.js';
 import { mayPublish, maySubscribe } from '../../collector/broker/acl.js';
 import { MAX_PACKET_BYTES } from '../../collector/broker/embedded.js';
+import { MAX_OFFLINE_MESSAGES } from '../../collector/broker/offline-queue-cap.js';
 import { connectGateway, nextMessage, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
 
 t.test('acl – a gateway publishes only its own up topics and subscribes only its own subtree', async (t) => {
@@ -88,4 +90,35 @@ t.test('embedded broker – closes a connection that announces an oversized pack
   socket.write(Buffer.from(header));
   await ended;
   t.equal(collector.bus.stats.oversizeRefused, 1);
+});
+
+t.test('embedded broker – an offline persistent session keeps at most MAX_OFFLINE_MESSAGES, the rest are dropped and counted', async (t) => {
+  const { db, cleanup } = tempDir();
+  seedRegistry(db);
+  const collector = await startTestCollector(db);
+  t.teardown(async () => {
+    await collector.stop();
+    cleanup();
+  });
+  const session = { clean: false, clientId: 'gw-a' };
+  const first = await connectGateway(collector.mqttUrl, 'gw-a', PASSWORD, session);
+  await first.subscribeAsync(topicFor('gw-a', 'command'), { qos: 1 });
+  await first.endAsync();
+  const EXTRA = 50;
+  for (let i = 0; i < MAX_OFFLINE_MESSAGES + EXTRA; i++) {
+    await collector.bus.publish(topicFor('gw-a', 'command'), Buffer.from(String(i)), { qos: 1, retain: false });
+  }
+  t.equal(collector.bus.stats.offlineDropped, EXTRA);
+
+  // Listen before connecting: the queued messages follow the CONNACK at once.
+  const received: string[] = [];
+  const back = mqtt.connect(collector.mqttUrl, { protocolVersion: 4, username: 'gw-a', password: PASSWORD, reconnectPeriod: 0, ...session });
+  t.teardown(() => back.end(true));
+  back.on('message', (topic, payload) => topic === topicFor('gw-a', 'command') && received.push(payload.toString()));
+  await nextMessage(back, topicFor('gw-a', 'command'), (p) => p.toString() === String(MAX_OFFLINE_MESSAGES - 1));
+  // Delivery to one client keeps its order: once a marker sent now arrives, nothing else was queued.
+  const marker = nextMessage(back, topicFor('gw-a', 'command'), (p) => p.toString() === 'marker');
+  await collector.bus.publish(topicFor('gw-a', 'command'), Buffer.from('marker'), { qos: 1, retain: false });
+  await marker;
+  t.same(received.slice(0, -1), Array.from({ length: MAX_OFFLINE_MESSAGES }, (_, i) => String(i)), 'the oldest messages are kept, in order');
 });

@@ -147,3 +147,32 @@ t.test('ingest – gateway state, Last Will, health with clock offset and gap ma
   await eventually(async () => (await collector.store.gatewayStatus('gw-a'))?.online === false, 'Will recorded');
   t.pass('offline after the Will');
 });
+
+t.test('ingest – a burst far beyond the high-water mark is stored and acked in full (backpressure, no deadlock)', async (t) => {
+  const { db, cleanup } = tempDir();
+  seedRegistry(db);
+  const collector = await startTestCollector(db);
+  const gateways = await Promise.all(['gw-a', 'gw-b'].map((id) => connectGateway(collector.mqttUrl, id)));
+  t.teardown(async () => {
+    for (const gw of gateways) gw.end(true);
+    await collector.stop();
+    cleanup();
+  });
+  const BATCHES = 60;
+  const ROWS = 1000;
+  await Promise.all(
+    gateways.map(async (gw, g) => {
+      const id = g === 0 ? 'gw-a' : 'gw-b';
+      await gw.subscribeAsync(topicFor(id, 'ack'), { qos: 1 });
+      const last = BigInt(BATCHES * ROWS);
+      const done = nextMessage(gw, topicFor(id, 'ack'), (p) => ackCovers(p, last, last), 60_000);
+      await Promise.all(
+        Array.from({ length: BATCHES }, (_, b) =>
+          gw.publishAsync(topicFor(id, 'backlog'), batchPayload(id, readings(BigInt(b * ROWS + 1), ROWS, T0 - 86_400_000 + b * ROWS * 7_500)), { qos: 1 }),
+        ),
+      );
+      await done;
+    }),
+  );
+  t.equal(await collector.store.readingCount(), 2 * BATCHES * ROWS);
+});
