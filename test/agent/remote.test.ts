@@ -7,7 +7,7 @@ import { startBus } from '../../firmware-sim/index.js';
 import type { Bus, Config } from '../../protocol/index.js';
 import { remoteConfigPath } from '../../agent/config/load.js';
 import { inspectOutbox } from '../../agent/outbox/inspect.js';
-import { aedesBroker, mosquittoBroker, type TestBroker } from '../helpers/test-brokers.js';
+import { TEST_BROKERS, absentReason, needsRestart } from '../helpers/test-brokers.js';
 import { startStandInCollector } from '../helpers/stand-in-collector.js';
 import { spawnAgent, writeAgentConfig } from '../helpers/agent-process.js';
 import { testGatewayId } from './uplink-helpers.js';
@@ -18,14 +18,10 @@ const simBus = (units: number[]): Bus => ({ kind: 'tcp', id: 'b1', host: '127.0.
 const config = (version: number, buses: Bus[]): Config => ({ v: 1, version, poll: { pollIntervalS: 1, buses } });
 const count = (log: string, msg: string) => log.split('\n').filter((line) => line.includes(`"msg":"${msg}"`)).length;
 
-const brokers: [string, () => Promise<TestBroker | null>][] = [
-  ['aedes', aedesBroker],
-  ['mosquitto', mosquittoBroker],
-];
 
-for (const [name, makeBroker] of brokers) {
+for (const [name, makeBroker] of TEST_BROKERS) {
   const broker = await makeBroker();
-  t.test(`remote config on ${name}`, broker ? {} : { skip: 'no mosquitto binary installed' }, async (t) => {
+  t.test(`remote config on ${name}`, broker ? {} : { skip: absentReason(name) }, async (t) => {
     if (!broker) return;
     const gw = testGatewayId('rc');
     const collector = await startStandInCollector(broker.url, gw);
@@ -95,7 +91,7 @@ for (const [name, makeBroker] of brokers) {
       t.match(await command('write', { meter: 'm1', address: 0, values: [1] }), { ok: false, error: /allowWrites: true in .*agent\.yaml/ });
     });
 
-    t.test('remote config – broker restarted 10 times with the same retained config: no re-apply, no outbox reset, nothing lost', async (t) => {
+    t.test('remote config – broker restarted 10 times with the same retained config: no re-apply, no outbox reset, nothing lost', needsRestart(broker), async (t) => {
       const applies = count(agent.log(), 'applying remote config');
       const busConnects = count(agent.log(), 'bus connected');
       const acksBefore = collector.configAcks.length;

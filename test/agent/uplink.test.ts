@@ -6,7 +6,7 @@ import { openSqliteOutbox } from '../../agent/outbox/sqlite-outbox.js';
 import { createUplink, type Uplink } from '../../agent/uplink/uplink.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Outbox } from '../../agent/outbox/outbox.js';
-import { aedesBroker, mosquittoBroker, type TestBroker } from '../helpers/test-brokers.js';
+import { TEST_BROKERS, absentReason, needsRestart, type TestBroker } from '../helpers/test-brokers.js';
 import { startStandInCollector, type StandInCollector } from '../helpers/stand-in-collector.js';
 import { testAgentConfig, testGatewayId } from './uplink-helpers.js';
 
@@ -48,15 +48,11 @@ function poll(rig: Rig, round: number): void {
   rig.uplink.offerLive(rig.outbox.append(taken));
 }
 
-const brokers: [string, () => Promise<TestBroker | null>][] = [
-  ['aedes', aedesBroker],
-  ['mosquitto', mosquittoBroker],
-];
 
-for (const [name, makeBroker] of brokers) {
-  t.test(`uplink on ${name}`, async (t) => {
-    const broker = await makeBroker();
-    if (!broker) return void t.skip(`${name}: no mosquitto binary installed`);
+for (const [name, makeBroker] of TEST_BROKERS) {
+  const broker = await makeBroker();
+  t.test(`uplink on ${name}`, broker ? {} : { skip: absentReason(name) }, async (t) => {
+    if (!broker) return;
     t.teardown(() => broker.close());
 
     t.test('uplink – a reading leaves the outbox when the collector acks it, not on PUBACK', async (t) => {
@@ -73,7 +69,7 @@ for (const [name, makeBroker] of brokers) {
       t.same(r.collector.malformed, []);
     });
 
-    t.test('uplink – broker stopped for 45 min of polls: afterwards every reading is stored exactly once, oldest first, original times', async (t) => {
+    t.test('uplink – broker stopped for 45 min of polls: afterwards every reading is stored exactly once, oldest first, original times', needsRestart(broker), async (t) => {
       const r = await rig(broker);
       t.teardown(() => r.close());
       await r.collector.waitFor('the agent to connect', () => r.uplink.status().collectorOnline);
@@ -108,7 +104,7 @@ for (const [name, makeBroker] of brokers) {
       t.same(r.collector.malformed, []);
     });
 
-    t.test('uplink – readings dropped for the size limit reach the collector as a gap, acked and removed', async (t) => {
+    t.test('uplink – readings dropped for the size limit reach the collector as a gap, acked and removed', needsRestart(broker), async (t) => {
       const r = await rig(broker, {}, { maxBytes: 1024 * 1024 });
       t.teardown(() => r.close());
       r.collector.acking = false;

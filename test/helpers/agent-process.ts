@@ -5,9 +5,12 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Bus } from '../../protocol/index.js';
-import { TANDEM_BIN } from './cli.js';
+
+/** The built CLI (dist/, compiled by `npm test`'s pretest). */
+const TANDEM_BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
 
 export interface AgentFiles {
   dir: string;

@@ -53,7 +53,10 @@ export async function startStandInCollector(url: string, gatewayId: string): Pro
       }
     },
     async stop() {
-      await client.publishAsync(topicFor(gatewayId, 'config'), Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
+      // Leave no retained messages of this test behind on a shared broker.
+      for (const kind of ['config', 'state'] as const) {
+        await client.publishAsync(topicFor(gatewayId, kind), Buffer.alloc(0), { qos: 1, retain: true }).catch(() => undefined);
+      }
       await client.endAsync();
     },
   };

@@ -12,6 +12,8 @@ import { Aedes } from 'aedes';
 export interface TestBroker {
   name: string;
   url: string;
+  /** False for the shared Mosquitto on 1883: other tests use it, so it is never stopped. */
+  restartable: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Stops it for good and removes its files. */
@@ -47,6 +49,7 @@ export async function aedesBroker(): Promise<TestBroker> {
   let running: { broker: Aedes; server: net.Server; sockets: Set<net.Socket> } | undefined;
   const broker: TestBroker = {
     name: 'aedes',
+    restartable: true,
     url: `mqtt://127.0.0.1:${port}`,
     async start() {
       const aedes = await Aedes.createBroker();
@@ -84,6 +87,7 @@ export async function mosquittoBroker(): Promise<TestBroker | null> {
   let child: ChildProcess | undefined;
   const broker: TestBroker = {
     name: 'mosquitto',
+    restartable: true,
     url: `mqtt://127.0.0.1:${port}`,
     async start() {
       child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
@@ -104,10 +108,33 @@ export async function mosquittoBroker(): Promise<TestBroker | null> {
   return broker;
 }
 
-/** Whether the shared Mosquitto on 127.0.0.1:1883 answers. */
-export async function sharedMosquittoUp(): Promise<boolean> {
-  return waitForPort(1883, 500).then(
+/** The machine's Mosquitto on 127.0.0.1:1883, or null when it does not answer. */
+export async function sharedMosquitto(): Promise<TestBroker | null> {
+  const up = await waitForPort(SHARED_MOSQUITTO_PORT, 500).then(
     () => true,
     () => false,
   );
+  if (!up) return null;
+  const refuse = async () => {
+    throw new Error('the shared Mosquitto on 1883 is not stopped by tests');
+  };
+  return { name: 'shared mosquitto', url: `mqtt://127.0.0.1:${SHARED_MOSQUITTO_PORT}`, restartable: false, start: refuse, stop: refuse, close: async () => {} };
+}
+
+const SHARED_MOSQUITTO_PORT = 1883;
+
+/** Every broker the agent is tested against, by name; each factory gives null when absent. */
+export const TEST_BROKERS: [string, () => Promise<TestBroker | null>][] = [
+  ['aedes', aedesBroker],
+  ['mosquitto', mosquittoBroker],
+  ['shared mosquitto', sharedMosquitto],
+];
+
+export function absentReason(name: string): string {
+  return name === 'shared mosquitto' ? 'nothing answers on 127.0.0.1:1883' : 'no mosquitto binary installed';
+}
+
+/** Test options for a case that stops and starts the broker. */
+export function needsRestart(broker: TestBroker): { skip?: string } {
+  return broker.restartable ? {} : { skip: 'stops the broker: never done to the shared Mosquitto on 1883 (the private Mosquitto run covers it)' };
 }
