@@ -13,6 +13,7 @@ export const collectorErrors = defineErrors({
   TANDEM_COLLECTOR_PORT_IN_USE: 'a listening port is taken by another program',
   TANDEM_COLLECTOR_BROKER: 'the external MQTT broker cannot be reached or refused the collector',
   TANDEM_COLLECTOR_TOO_LARGE: 'a request body is larger than allowed',
+  TANDEM_COLLECTOR_INTERNAL: 'an unexpected failure inside the collector (logged with details)',
 });
 
 export type CollectorErrorCode = keyof typeof collectorErrors.catalogue;
@@ -28,6 +29,7 @@ export const HTTP_STATUS: Record<CollectorErrorCode, number> = {
   TANDEM_COLLECTOR_PORT_IN_USE: 500,
   TANDEM_COLLECTOR_BROKER: 502,
   TANDEM_COLLECTOR_TOO_LARGE: 413,
+  TANDEM_COLLECTOR_INTERNAL: 500,
 };
 
 export const collectorError = collectorErrors.error;

@@ -17,8 +17,8 @@ export const FLUSH_ROWS = 20_000;
 export const HIGH_WATER_ROWS = 40_000;
 /** AckSchema allows at most 10 000 ranges per message. */
 const MAX_RANGES_PER_ACK = 10_000;
-/** Test-only: exit the process right after the first commit that stored readings, before any ack. */
-const EXIT_AFTER_COMMIT_ENV = 'TANDEM_TEST_EXIT_AFTER_COMMIT';
+/** Test-only (TANDEM_TESTHOOK=exit-after-commit): exit right after the first commit that stored readings, before any ack. */
+const EXIT_AFTER_COMMIT = process.env.TANDEM_TESTHOOK === 'exit-after-commit';
 const EXIT_AFTER_COMMIT_CODE = 86;
 
 interface Pending {
@@ -86,7 +86,7 @@ export class WriteQueue {
     } finally {
       this.waiting -= size;
     }
-    if (process.env[EXIT_AFTER_COMMIT_ENV] && result.newRows > 0) process.exit(EXIT_AFTER_COMMIT_CODE);
+    if (EXIT_AFTER_COMMIT && result.newRows > 0) process.exit(EXIT_AFTER_COMMIT_CODE);
     this.stats.commits++;
     this.stats.lastCommitAt = this.now();
     this.stats.readingsStored += result.newRows;

@@ -21,7 +21,7 @@ t.test('collector process – killed between commit and ack: no ack was sent, th
   seedRegistry(db);
   const batch = batchPayload('gw-a', readings(1n, 40, T0));
 
-  const doomed = await startCollectorChild(['--db', db], { TANDEM_TEST_EXIT_AFTER_COMMIT: '1' });
+  const doomed = await startCollectorChild(['--db', db], { TANDEM_TESTHOOK: 'exit-after-commit' });
   t.teardown(() => doomed.stop());
   const gw = await connectGateway(doomed.mqttUrl, 'gw-a');
   await gw.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
