@@ -16,12 +16,13 @@ const METERS = 32;
 const TARGET_RSS_MB = 60;
 const TARGET_CPU_PCT = 2;
 const BARE_NODE_S = 5;
+const QUICK_BARE_NODE_S = 2;
 
-async function bareNode(): Promise<Usage> {
+async function bareNode(seconds: number): Promise<Usage> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await sleep(1000);
   const watch = watchProcess(child.pid!);
-  await sleep(BARE_NODE_S * 1000);
+  await sleep(seconds * 1000);
   const usage = watch.stop();
   child.kill();
   return usage;
@@ -33,7 +34,7 @@ export const benchmark: Benchmark = {
   background: true,
   async run({ quick }) {
     const pollIntervalS = quick ? 1 : 15;
-    const measureS = quick ? 20 : 600;
+    const measureS = quick ? 10 : 600;
     const tmp = tempDir('footprint');
     const meters = simMeters(METERS, PROFILE_IDS);
     const sim = await startSimBus('tcp', meters);
@@ -63,7 +64,7 @@ export const benchmark: Benchmark = {
     const expected = Math.floor((to - from) / (pollIntervalS * 1000)) * METERS;
     const delivered = storedTimes(db, from, to).length;
     tmp.cleanup();
-    const floor = await bareNode();
+    const floor = await bareNode(quick ? QUICK_BARE_NODE_S : BARE_NODE_S);
     const workload = `${METERS} meters (Modbus TCP sim) every ${pollIntervalS} s for ${measureS} s, delivering to a collector`;
     const bare = (value: number) => ({ name: 'bare Node.js process', value });
     return [
