@@ -7,7 +7,7 @@ import { topicFor, COLLECTOR_STATE_TOPIC, decodePayload } from '../../protocol/i
 import { mayPublish, maySubscribe } from '../../collector/broker/acl.js';
 import { MAX_PACKET_BYTES } from '../../collector/broker/embedded.js';
 import { MAX_OFFLINE_MESSAGES } from '../../collector/broker/offline-queue-cap.js';
-import { connectGateway, nextMessage, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
+import { connectGateway, nextMessage, seededCollector, PASSWORD } from './fixtures.js';
 
 t.test('acl – a gateway publishes only its own up topics and subscribes only its own subtree', async (t) => {
   t.ok(mayPublish('gw-a', topicFor('gw-a', 'data')));
@@ -24,13 +24,7 @@ t.test('acl – a gateway publishes only its own up topics and subscribes only i
 });
 
 t.test('embedded broker – refuses strangers and confines each gateway, counting every refusal', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  t.teardown(async () => {
-    await collector.stop();
-    cleanup();
-  });
+  const { collector } = await seededCollector(t);
 
   await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', 'wrong password'), /Bad username or password/i, 'wrong password');
   await t.rejects(connectGateway(collector.mqttUrl, 'gw-zz', PASSWORD), /Bad username or password/i, 'unknown gateway');
@@ -67,13 +61,7 @@ t.test('embedded broker – refuses strangers and confines each gateway, countin
 });
 
 t.test('embedded broker – closes a connection that announces an oversized packet', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  t.teardown(async () => {
-    await collector.stop();
-    cleanup();
-  });
+  const { collector } = await seededCollector(t);
   const url = new URL(collector.mqttUrl);
   const socket = net.connect(Number(url.port), url.hostname);
   await new Promise((resolve) => socket.once('connect', resolve));
@@ -93,13 +81,7 @@ t.test('embedded broker – closes a connection that announces an oversized pack
 });
 
 t.test('embedded broker – an offline persistent session keeps at most MAX_OFFLINE_MESSAGES, the rest are dropped and counted', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  t.teardown(async () => {
-    await collector.stop();
-    cleanup();
-  });
+  const { collector } = await seededCollector(t);
   const session = { clean: false, clientId: 'gw-a' };
   const first = await connectGateway(collector.mqttUrl, 'gw-a', PASSWORD, session);
   await first.subscribeAsync(topicFor('gw-a', 'command'), { qos: 1 });

@@ -6,9 +6,9 @@ import t, { type Test } from 'tap';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { decodePayload, encodePayload, topicFor, type Ack, type Config } from '../../protocol/index.js';
+import { decodePayload, encodePayload, topicFor, type Config } from '../../protocol/index.js';
 import type { RunningCollector } from '../../collector/index.js';
-import { batchPayload, connectGateway, enterprise, eventually, nextMessage, readings, seedRegistry, startTestCollector, tempDir } from './fixtures.js';
+import { ackCovers, batchPayload, enterprise, eventually, nextMessage, readings, seededCollector, startTestCollector, tempDir } from './fixtures.js';
 import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
 import mqtt from 'mqtt';
 
@@ -45,10 +45,7 @@ async function configFlow(t: Test, collector: RunningCollector, gw: MqttClient, 
   await collector.store.importEnterprise(same!, Date.now());
   const results = await collector.config.syncAll(false);
   t.same(results.find((r) => r.gatewayId === gatewayId), { gatewayId, version: 2, changed: false });
-  const acked = nextMessage(gw, ackTopic, (p) => {
-    const d = decodePayload(p);
-    return d.ok && (d.value as Ack).ranges.some(([a, b]) => a === '1' && b === '10');
-  });
+  const acked = nextMessage(gw, ackTopic, (p) => ackCovers(p, 1n, 10n));
   await gw.publishAsync(topicFor(gatewayId, 'data'), batchPayload(gatewayId, readings(1n, 10, Date.now() - 60_000)), { qos: 1 });
   await acked;
   t.notOk(resent, 'an identical configuration is not re-sent');
@@ -56,16 +53,11 @@ async function configFlow(t: Test, collector: RunningCollector, gw: MqttClient, 
 }
 
 t.test('config service – embedded broker: change, publish, ack, no identical re-send', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  const gw = await connectGateway(collector.mqttUrl, 'gw-a');
-  t.teardown(async () => {
-    gw.end(true);
-    await collector.stop();
-    cleanup();
-  });
-  await configFlow(t, collector, gw, 'gw-a', 'a');
+  const {
+    collector,
+    clients: [gw],
+  } = await seededCollector(t, ['gw-a']);
+  await configFlow(t, collector, gw!, 'gw-a', 'a');
 });
 
 function mosquittoAnswers(): Promise<boolean> {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { encodeBatch, encodePayload, type Enterprise, type Reading } from '../../protocol/index.js';
+import type { Test } from 'tap';
+import { decodePayload, encodeBatch, encodePayload, type Ack, type Enterprise, type Reading } from '../../protocol/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../collector/broker/secrets.js';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../collector/index.js';
@@ -46,6 +47,29 @@ export function seedRegistry(db: string): void {
 
 export async function startTestCollector(db: string, extra: Partial<CollectorOptions> = {}): Promise<RunningCollector> {
   return startCollector({ db, host: '127.0.0.1', mqttPort: 0, httpPort: 0, log: createLogger('collector-test', 'silent'), ...extra });
+}
+
+/**
+ * A collector on a seeded registry (gw-a, gw-b), with `gateways` already connected;
+ * everything is stopped and removed when the test ends.
+ */
+export async function seededCollector(t: Test, gateways: string[] = [], extra: Partial<CollectorOptions> = {}): Promise<{ collector: RunningCollector; clients: MqttClient[] }> {
+  const { db, cleanup } = tempDir();
+  seedRegistry(db);
+  const collector = await startTestCollector(db, extra);
+  const clients = await Promise.all(gateways.map((id) => connectGateway(collector.mqttUrl, id)));
+  t.teardown(async () => {
+    for (const client of clients) client.end(true);
+    await collector.stop();
+    cleanup();
+  });
+  return { collector, clients };
+}
+
+/** Whether an ack payload covers every sequence number from..to. */
+export function ackCovers(payload: Buffer, from: bigint, to: bigint): boolean {
+  const decoded = decodePayload(payload);
+  return decoded.ok && (decoded.value as Ack).ranges.some(([a, b]) => BigInt(a) <= from && BigInt(b) >= to);
 }
 
 export async function connectGateway(url: string, gatewayId: string, password = PASSWORD, extra: mqtt.IClientOptions = {}): Promise<MqttClient> {

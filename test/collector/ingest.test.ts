@@ -3,28 +3,18 @@
 // implausible timestamps, and gateway state, health and gaps recorded.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { decodePayload, encodePayload, topicFor, type Ack } from '../../protocol/index.js';
+import { encodePayload, topicFor } from '../../protocol/index.js';
 import { READING_FLAGS } from '../../collector/store/store.js';
-import { batchPayload, connectGateway, eventually, nextMessage, readings, seedRegistry, startTestCollector, tempDir } from './fixtures.js';
+import { ackCovers, batchPayload, connectGateway, eventually, nextMessage, readings, seededCollector } from './fixtures.js';
 
 const T0 = Date.now() - 3_600_000;
 
-function ackCovers(payload: Buffer, from: bigint, to: bigint): boolean {
-  const decoded = decodePayload(payload);
-  if (!decoded.ok) return false;
-  return (decoded.value as Ack).ranges.some(([a, b]) => BigInt(a) <= from && BigInt(b) >= to);
-}
 
 t.test('ingest – stores readings once by (gateway, seq), in any order, and acks only stored ones', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  const gw = await connectGateway(collector.mqttUrl, 'gw-a');
-  t.teardown(async () => {
-    gw.end(true);
-    await collector.stop();
-    cleanup();
-  });
+  const {
+    collector,
+    clients: [gw],
+  } = await seededCollector(t, ['gw-a']);
   await gw.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
   const first = readings(1n, 100, T0);
   for (let i = 0; i < 3; i++) {
@@ -56,15 +46,10 @@ t.test('ingest – stores readings once by (gateway, seq), in any order, and ack
 });
 
 t.test('ingest – 10,000 random or truncated payloads are quarantined while valid traffic is stored', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  const gw = await connectGateway(collector.mqttUrl, 'gw-a');
-  t.teardown(async () => {
-    gw.end(true);
-    await collector.stop();
-    cleanup();
-  });
+  const {
+    collector,
+    clients: [gw],
+  } = await seededCollector(t, ['gw-a']);
   await gw.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
   const valid = batchPayload('gw-a', readings(1n, 20, T0));
   const JUNK = 10_000;
@@ -88,15 +73,10 @@ t.test('ingest – 10,000 random or truncated payloads are quarantined while val
 });
 
 t.test('ingest – unknown meters, mismatched gateways and implausible instants are kept apart', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  const gw = await connectGateway(collector.mqttUrl, 'gw-a');
-  t.teardown(async () => {
-    gw.end(true);
-    await collector.stop();
-    cleanup();
-  });
+  const {
+    collector,
+    clients: [gw],
+  } = await seededCollector(t, ['gw-a']);
   await gw.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
   const rows = readings(1n, 4, T0);
   rows[1]!.meter = 'm9';
@@ -120,15 +100,9 @@ t.test('ingest – unknown meters, mismatched gateways and implausible instants 
 });
 
 t.test('ingest – gateway state, Last Will, health with clock offset and gap markers are recorded', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
+  const { collector } = await seededCollector(t);
   const will = { topic: topicFor('gw-a', 'state'), payload: encodePayload({ v: 1, online: false }), qos: 1 as const, retain: true };
   const gw = await connectGateway(collector.mqttUrl, 'gw-a', undefined, { will });
-  t.teardown(async () => {
-    await collector.stop();
-    cleanup();
-  });
   await gw.publishAsync(topicFor('gw-a', 'state'), encodePayload({ v: 1, online: true }), { qos: 1, retain: true });
   const health = {
     v: 1, t: Date.now() + 2_000, uptimeS: 5, versions: { agent: '0.1.0', protocol: 1, node: process.version }, configVersion: null,
@@ -149,15 +123,7 @@ t.test('ingest – gateway state, Last Will, health with clock offset and gap ma
 });
 
 t.test('ingest – a burst far beyond the high-water mark is stored and acked in full (backpressure, no deadlock)', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedRegistry(db);
-  const collector = await startTestCollector(db);
-  const gateways = await Promise.all(['gw-a', 'gw-b'].map((id) => connectGateway(collector.mqttUrl, id)));
-  t.teardown(async () => {
-    for (const gw of gateways) gw.end(true);
-    await collector.stop();
-    cleanup();
-  });
+  const { collector, clients: gateways } = await seededCollector(t, ['gw-a', 'gw-b']);
   const BATCHES = 60;
   const ROWS = 1000;
   await Promise.all(

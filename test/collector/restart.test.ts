@@ -2,18 +2,14 @@
 // stored (killed between commit and ack, the resend is harmless), and a restart loses
 // nothing and needs no manual step.
 import t from 'tap';
-import { decodePayload, topicFor, type Ack, type Config } from '../../protocol/index.js';
+import { decodePayload, topicFor, type Config } from '../../protocol/index.js';
 import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
 import { startCollectorChild } from './child.js';
-import { batchPayload, connectGateway, nextMessage, readings, seedRegistry, tempDir } from './fixtures.js';
+import { ackCovers, batchPayload, connectGateway, nextMessage, readings, seedRegistry, tempDir } from './fixtures.js';
 
 const T0 = Date.now() - 600_000;
 const EXIT_AFTER_COMMIT_CODE = 86;
 
-function covers(payload: Buffer, from: bigint, to: bigint): boolean {
-  const decoded = decodePayload(payload);
-  return decoded.ok && (decoded.value as Ack).ranges.some(([a, b]) => BigInt(a) <= from && BigInt(b) >= to);
-}
 
 t.test('collector process – killed between commit and ack: no ack was sent, the resend is stored once', async (t) => {
   const { db, cleanup } = tempDir();
@@ -38,7 +34,7 @@ t.test('collector process – killed between commit and ack: no ack was sent, th
   const again = await connectGateway(revived.mqttUrl, 'gw-a');
   t.teardown(() => again.end(true));
   await again.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
-  const acked = nextMessage(again, topicFor('gw-a', 'ack'), (p) => covers(p, 1n, 40n));
+  const acked = nextMessage(again, topicFor('gw-a', 'ack'), (p) => ackCovers(p, 1n, 40n));
   await again.publishAsync(topicFor('gw-a', 'data'), batch, { qos: 1 });
   await acked;
   t.pass('the resend is acked');
@@ -57,7 +53,7 @@ t.test('collector process – a restart loses nothing: readings, config version 
   const gw = await connectGateway(first.mqttUrl, 'gw-a');
   await gw.subscribeAsync([topicFor('gw-a', 'ack'), topicFor('gw-a', 'config')], { qos: 1 });
   const config = nextMessage(gw, topicFor('gw-a', 'config'));
-  const acked = nextMessage(gw, topicFor('gw-a', 'ack'), (p) => covers(p, 1n, 100n));
+  const acked = nextMessage(gw, topicFor('gw-a', 'ack'), (p) => ackCovers(p, 1n, 100n));
   await gw.publishAsync(topicFor('gw-a', 'data'), batchPayload('gw-a', readings(1n, 100, T0)), { qos: 1 });
   await acked;
   const v1 = decodePayload(await config);
