@@ -39,11 +39,6 @@ interface InFlight {
   sentAt: number;
 }
 
-export interface SenderStatus {
-  unacked: number;
-  backlogDone: boolean;
-}
-
 export function createSender(options: SenderOptions) {
   const { outbox, logger } = options;
   const now = options.now ?? Date.now;
@@ -74,6 +69,10 @@ export function createSender(options: SenderOptions) {
     for (let i = 0; i < queue.length; i += LIVE_BATCH_ROWS) send('data', queue.slice(i, i + LIVE_BATCH_ROWS));
   }
 
+  function unacked(): number {
+    return inFlight.reduce((n, f) => n + f.seqs.length, 0);
+  }
+
   function unackedBacklogRows(): number {
     return inFlight.reduce((sum, f) => sum + (f.backlog ? f.seqs.length : 0), 0);
   }
@@ -94,19 +93,18 @@ export function createSender(options: SenderOptions) {
     drainTimer = undefined;
     if (!linkUp || !collectorOnline) return;
     sendGaps(outbox.gaps());
-    for (;;) {
-      if (unackedBacklogRows() >= MAX_UNACKED_BACKLOG_ROWS) return; // the next ack kicks the drain again
-      const tokens = bucket.available();
-      if (tokens < 1) {
-        drainTimer = setTimeout(drain, bucket.waitMs(BACKLOG_BATCH_ROWS));
-        return;
-      }
-      const rows = outbox.readAfter(cursor, Math.min(BACKLOG_BATCH_ROWS, tokens)).filter((r) => r.seq < liveFrom);
-      if (rows.length === 0) return; // caught up with the live path
-      send('backlog', rows);
-      bucket.take(rows.length);
-      cursor = rows[rows.length - 1]!.seq;
+    if (unackedBacklogRows() >= MAX_UNACKED_BACKLOG_ROWS) return; // the next ack kicks the drain again
+    const tokens = bucket.available();
+    if (tokens < 1) {
+      drainTimer = setTimeout(drain, bucket.waitMs(BACKLOG_BATCH_ROWS));
+      return;
     }
+    const rows = outbox.readAfter(cursor, Math.min(BACKLOG_BATCH_ROWS, tokens)).filter((r) => r.seq < liveFrom);
+    if (rows.length === 0) return; // caught up with the live path
+    send('backlog', rows);
+    bucket.take(rows.length);
+    cursor = rows[rows.length - 1]!.seq;
+    kick(); // one batch per turn of the event loop, so polls and live data never wait behind the backlog
   }
 
   function kick(): void {
@@ -115,7 +113,7 @@ export function createSender(options: SenderOptions) {
 
   /** Forgets what was sent: everything still in the outbox is backlog again. */
   function restart(why: string): void {
-    if (inFlight.length || gapsSent.size) logger.info({ why, unacked: inFlight.reduce((n, f) => n + f.seqs.length, 0) }, 'resending what the collector has not acknowledged');
+    if (inFlight.length || gapsSent.size) logger.info({ why, unacked: unacked() }, 'resending what the collector has not acknowledged');
     inFlight = [];
     gapsSent.clear();
     liveQueue = [];
@@ -157,9 +155,8 @@ export function createSender(options: SenderOptions) {
       logger.debug({ ranges: ranges.length, removed }, 'ack');
       kick();
     },
-    status(): SenderStatus {
-      return { unacked: inFlight.reduce((n, f) => n + f.seqs.length, 0), backlogDone: outbox.readAfter(cursor, 1).every((r) => r.seq >= liveFrom) };
-    },
+    /** Readings sent and not yet acknowledged. */
+    unacked,
     stop(): void {
       clearInterval(timeoutTimer);
       clearTimeout(liveTimer);

@@ -94,7 +94,7 @@ export function createUplink(options: UplinkOptions) {
     },
     publishState,
     status(): UplinkStatus {
-      return { connected: client.connected, collectorOnline, clockOffsetMs, unacked: sender.status().unacked };
+      return { connected: client.connected, collectorOnline, clockOffsetMs, unacked: sender.unacked() };
     },
     /** Marks the gateway offline (a clean disconnect sends no Last Will, MQTT 3.1.1 §3.14.4) and closes. */
     async stop(): Promise<void> {
