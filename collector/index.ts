@@ -9,7 +9,7 @@ import type { MessageBus } from './broker/message-bus.js';
 import { verifyPassword } from './broker/secrets.js';
 import { ConfigService } from './config-service/config-service.js';
 import { startHttpServer } from './http/server.js';
-import { NO_ANALYSIS, type Analysis } from './ingest/analysis.js';
+import { NO_ANALYSIS, type Analysis, type AnalysisFactory } from './ingest/analysis.js';
 import { Ingest, UP_KINDS } from './ingest/ingest.js';
 import { filterFor } from '../protocol/index.js';
 import { startRetention, DEFAULT_RAW_RETENTION_DAYS } from './store/retention.js';
@@ -17,7 +17,9 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
 export type { Store } from './store/store.js';
-export type { Analysis, StoredEvent } from './ingest/analysis.js';
+export type { Analysis, AnalysisFactory, StoredEvent } from './ingest/analysis.js';
+export type { Route, ApiContext, ApiRequest, ApiResponse } from './http/router.js';
+export { createApiToken } from './http/auth.js';
 
 export interface CollectorOptions {
   /** SQLite file (created and upgraded as needed). */
@@ -38,8 +40,8 @@ export interface CollectorOptions {
   publicMqttUrl?: string;
   /** Raw readings older than this are deleted; minute rollups stay (default 400 days). */
   rawRetentionDays?: number;
-  /** The models' entry point; a no-op until collector/models plugs in. */
-  analysis?: Analysis;
+  /** The models' entry point (or a factory given the open store); a no-op until collector/models plugs in. */
+  analysis?: Analysis | AnalysisFactory;
   /** Extra HTTP routes (e.g. the alert API) mounted beside the built-in ones. */
   routes?: import('./http/router.js').Route[];
   log?: Logger;
@@ -70,7 +72,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store) });
     cleanups.push(() => bus.close());
     const config = new ConfigService(store, bus, log);
-    const ingest = new Ingest({ store, publisher: bus, analysis: options.analysis ?? NO_ANALYSIS, log });
+    const analysis = typeof options.analysis === 'function' ? await options.analysis({ store, log }) : (options.analysis ?? NO_ANALYSIS);
+    cleanups.push(() => analysis.stop?.());
+    const ingest = new Ingest({ store, publisher: bus, analysis, log });
     await bus.subscribe(UP_KINDS.map(filterFor), (topic, payload) => ingest.handle(topic, payload));
     cleanups.push(async () => {
       await ingest.flush();

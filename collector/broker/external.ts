@@ -50,8 +50,12 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
   client.on('offline', () => log.warn({ url: options.url }, 'lost the broker; reconnecting'));
   client.on('error', (error) => log.warn({ err: error.message }, 'broker client error'));
 
+  // The persistent session delivers what waited in the broker right after CONNACK, before
+  // ingest has subscribed its handler: keep those messages until it has.
   const handlers: MessageHandler[] = [];
+  const early: [string, Buffer][] = [];
   client.on('message', (topic, payload) => {
+    if (handlers.length === 0) early.push([topic, payload]);
     for (const handler of handlers) void handler(topic, payload);
   });
 
@@ -63,6 +67,7 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
     stats,
     async subscribe(filters: string[], handler: MessageHandler) {
       handlers.push(handler);
+      for (const [topic, payload] of early.splice(0)) void handler(topic, payload);
       const granted = await client.subscribeAsync(filters, { qos: 1 });
       const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
       if (refused.length) throw collectorError('TANDEM_COLLECTOR_BROKER', `the broker refused subscriptions to ${refused.join(', ')}; check its access list`);
