@@ -69,7 +69,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   try {
     const bus = options.broker
       ? await connectExternalBroker({ url: options.broker, clientId: options.brokerClientId ?? 'tandem-collector', log })
-      : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store) });
+      : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store), gatewayExists: async (id) => (await store.gateway(id)) !== null });
     cleanups.push(() => bus.close());
     const config = new ConfigService(store, bus, log);
     const analysis = typeof options.analysis === 'function' ? await options.analysis({ store, log }) : (options.analysis ?? NO_ANALYSIS);

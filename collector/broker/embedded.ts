@@ -27,6 +27,8 @@ export interface EmbeddedBrokerOptions {
   log: Logger;
   /** Checks a gateway's credentials (username = gateway id). */
   checkGateway(gatewayId: string, password: string): Promise<boolean>;
+  /** Whether an id is a registered gateway's (a client may not use another gateway's id). */
+  gatewayExists(id: string): Promise<boolean>;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<MessageBus> {
@@ -50,9 +52,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         done(error, false);
       };
       if (!gatewayId || !password) return fail('missing username or password');
-      options.checkGateway(gatewayId, password.toString('utf8')).then(
-        (ok) => {
+      Promise.all([options.checkGateway(gatewayId, password.toString('utf8')), client.id !== gatewayId && options.gatewayExists(client.id)]).then(
+        ([ok, takesOver]) => {
           if (!ok) return fail('unknown gateway or wrong password');
+          // Another gateway's client id would take over its session [MQTT-3.1.4-2].
+          if (takesOver) return fail(`client id '${client.id}' belongs to another gateway`);
           gatewayOf.set(client, gatewayId);
           done(null, true);
         },

@@ -29,7 +29,8 @@ t.test('embedded broker – refuses strangers and confines each gateway, countin
   await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', 'wrong password'), /Bad username or password/i, 'wrong password');
   await t.rejects(connectGateway(collector.mqttUrl, 'gw-zz', PASSWORD), /Bad username or password/i, 'unknown gateway');
   await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', ''), /Bad username or password/i, 'no password');
-  t.equal(collector.bus.stats.authRefused, 3);
+  await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', PASSWORD, { clientId: 'gw-b' }), /Bad username or password/i, "another gateway's client id");
+  t.equal(collector.bus.stats.authRefused, 4);
 
   const a = await connectGateway(collector.mqttUrl, 'gw-a');
   const b = await connectGateway(collector.mqttUrl, 'gw-b');
