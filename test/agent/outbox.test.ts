@@ -17,6 +17,22 @@ const tempPath = () => join(dir, `outbox-${++files}.db`);
 
 outboxContract(t, 'SQLite outbox', (path, options) => openSqliteOutbox({ path, ...options }), tempPath);
 
+t.test('SQLite outbox – when the disk runs short the oldest readings go, reported as disk-full', async (t) => {
+  let now = Date.UTC(2026, 11, 1);
+  // More free space demanded than any disk has: every check finds the disk short.
+  const outbox = openSqliteOutbox({ path: tempPath(), maxBytes: 1024 ** 3, maxAgeDays: 3650, minFreeDiskBytes: Number.MAX_SAFE_INTEGER, now: () => now });
+  for (let i = 0; i < 5000; i += 100) {
+    outbox.append(Array.from({ length: 100 }, (_, k) => reading(i + k)));
+    now += 2000;
+  }
+  const { dropped, depth } = outbox.stats();
+  t.ok(dropped > 0, `${dropped} dropped`);
+  t.equal(depth + dropped, 5000, 'every reading kept or counted');
+  t.ok(outbox.gaps().every((g) => g.reason === 'disk-full'));
+  t.equal(outbox.gaps()[0]!.from, 1n, 'the oldest went first');
+  outbox.close();
+});
+
 t.test('SQLite outbox – 30 days of 10 meters at 15 s fit in the default size limit', async (t) => {
   const outbox = openSqliteOutbox({ path: tempPath(), maxBytes: DEFAULTS.outboxMaxBytes, maxAgeDays: 3650, minFreeDiskBytes: 0 });
   const sample = 100_000;
