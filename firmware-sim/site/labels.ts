@@ -1,7 +1,7 @@
 // Ground truth for scoring the models: for each scheduled scenario, the stretches where its
 // behaviour really shows (a treatment-off scheduled over a weekend with production stopped
 // shows nowhere, and gets no label), plus the orders and notices the scorer must register.
-import { KINDS, isProcessKind } from './scenario-kinds.js';
+import { KINDS } from './scenario-kinds.js';
 import { RUNNING_FRACTION, limitShare, type ActiveScenario, type Plant } from './plant.js';
 
 const MIN_MS = 60_000;
@@ -66,6 +66,8 @@ function shows(plant: Plant, a: ActiveScenario, t: number): boolean {
       return !plant.treatmentOn(spec.facility!, t) && plant.treatmentWanted(spec.facility!, t) && served().some((p) => plant.productionRunning(p, t));
     case 'treatment-weak':
       return plant.treatmentOn(spec.facility!, t) && served().some((p) => plant.productionRunning(p, t));
+    case 'production-surge':
+      return plant.productionRunning(spec.facility!, t);
     case 'night-production':
       return plant.isNight(t) && plant.productionRunning(spec.facility!, t);
     case 'stop-order':
@@ -73,7 +75,7 @@ function shows(plant: Plant, a: ActiveScenario, t: number): boolean {
     case 'limit-order':
       return spec.params.obey !== true && bound().some((p) => plant.productionShare(p, t) > limitShare(spec));
     default:
-      return true; // a meter fault shows for its whole window
+      return true; // labelled over the whole window (KindInfo.wholeWindow)
   }
 }
 
@@ -108,7 +110,7 @@ export function groundTruth(plant: Plant, from: number, to: number): GroundTruth
       noticeId = `${site.id}:${spec.id}:notice`;
       truth.notices.push({ id: noticeId, enterpriseId: site.id, ...target, from: start, to: end, reason: spec.notice });
     }
-    const runs = isProcessKind(spec.kind) ? stretches(plant, a, start, end, info.mergeMinutes) : [[start, end] as [number, number]];
+    const runs = info.wholeWindow ? [[start, end] as [number, number]] : stretches(plant, a, start, end, info.mergeMinutes);
     runs
       .filter(([f, t]) => t - f >= info.minMinutes * MIN_MS)
       .forEach(([f, t], n) =>

@@ -91,6 +91,8 @@ export class Plant {
   productionShare(facility: string, t: number): number {
     const share = this.dataShare(facility, t);
     const binds = (s: ScenarioSpec) => !s.facilities || s.facilities.includes(facility);
+    const surge = this.active(t, (s) => s.kind === 'production-surge' && s.facility === facility);
+    if (surge) return Math.max(share, surge.spec.params.level as number);
     const night = this.active(t, (s) => s.kind === 'night-production' && s.facility === facility);
     if (night) return this.isNight(t) ? (night.spec.params.level as number) : Math.min(share, STANDBY_FRACTION);
     if (this.active(t, (s) => s.kind === 'stop-order' && s.params.obey === true && binds(s))) return Math.min(share, STANDBY_FRACTION);
@@ -171,9 +173,13 @@ export class Plant {
     if (!this.treatmentOn(facility, t)) return f.baseKw;
     const levels = this.serves.get(facility)!.filter((p) => this.productionRunning(p, t)).map((p) => this.productionShare(p, t) / RUNNING_LEVEL);
     const level = Math.min(MAX_LEVEL, levels.length ? Math.max(...levels) : 0);
+    let kw = f.ratedKw * (1 - f.followsLoad + f.followsLoad * level) * this.noise(facility, t);
     const weak = this.active(t, (s) => s.kind === 'treatment-weak' && s.facility === facility);
-    const kw = f.ratedKw * (1 - f.followsLoad + f.followsLoad * level) * this.noise(facility, t);
-    return weak ? kw * (weak.spec.params.level as number) : kw;
+    if (weak) kw *= weak.spec.params.level as number;
+    // Wear (clogged filters, a slipping belt): the load falls steadily across the window.
+    const wear = this.active(t, (s) => s.kind === 'treatment-degrading' && s.facility === facility);
+    if (wear) kw *= 1 - ((wear.spec.params.dropPct as number) / 100) * Math.min(1, (t - wear.from) / (wear.to - wear.from));
+    return kw;
   }
 
   /** Treatments serving `production`. */

@@ -2,7 +2,18 @@
 // off, and how long it must last before they can (their dwell times).
 import { FAULT_KINDS, type FaultKind } from '../meter/faults.js';
 
-export const PROCESS_KINDS = ['treatment-off', 'late-start', 'early-stop', 'treatment-weak', 'cycling', 'night-production', 'stop-order', 'limit-order'] as const;
+export const PROCESS_KINDS = [
+  'treatment-off',
+  'late-start',
+  'early-stop',
+  'treatment-weak',
+  'treatment-degrading',
+  'cycling',
+  'night-production',
+  'production-surge',
+  'stop-order',
+  'limit-order',
+] as const;
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 export type ScenarioKind = ProcessKind | FaultKind;
 export const SCENARIO_KINDS: readonly ScenarioKind[] = [...PROCESS_KINDS, ...FAULT_KINDS];
@@ -15,6 +26,8 @@ export interface KindInfo {
   minMinutes: number;
   /** Stretches of behaviour closer than this are one label (cycling's on-phases), minutes. */
   mergeMinutes: number;
+  /** Labelled over its whole window rather than where it shows minute by minute (meter faults, slow wear). */
+  wholeWindow?: boolean;
   /** Parameters with their defaults. */
   params: Record<string, number | boolean>;
 }
@@ -24,18 +37,21 @@ export const KINDS: Record<ScenarioKind, KindInfo> = {
   'late-start': { target: 'treatment', models: ['out-of-sync'], minMinutes: 4, mergeMinutes: 0, params: { delayMin: 15 } },
   'early-stop': { target: 'treatment', models: ['out-of-sync'], minMinutes: 4, mergeMinutes: 0, params: { advanceMin: 15 } },
   'treatment-weak': { target: 'treatment', models: ['treatment-weak'], minMinutes: 30, mergeMinutes: 0, params: { level: 0.3 } },
+  // Wear is one slow case that a 14-day model sees late, not stretches of minutes.
+  'treatment-degrading': { target: 'treatment', models: ['treatment-degrading'], minMinutes: 3 * 1440, mergeMinutes: 0, wholeWindow: true, params: { dropPct: 30 } },
   cycling: { target: 'treatment', models: ['frequent-cycling'], minMinutes: 90, mergeMinutes: 15, params: { onMin: 6, offMin: 6 } },
   'night-production': { target: 'production', models: ['night-production', 'treatment-off'], minMinutes: 10, mergeMinutes: 0, params: { level: 0.6 } },
+  'production-surge': { target: 'production', models: ['consumption-surge'], minMinutes: 360, mergeMinutes: 0, params: { level: 0.9 } },
   'stop-order': { target: 'enterprise', models: ['order-breach'], minMinutes: 10, mergeMinutes: 0, params: { obey: false } },
   'limit-order': { target: 'enterprise', models: ['order-breach'], minMinutes: 30, mergeMinutes: 0, params: { limitPct: 30, obey: false } },
-  silent: { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, params: {} },
-  slow: { target: 'meter', models: [], minMinutes: 0, mergeMinutes: 0, params: { delayMs: 800 } },
-  'bad-crc': { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, params: {} },
-  exception: { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, params: { code: 4 } },
-  'energy-reset': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, params: {} },
-  'reversed-ct': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, params: {} },
-  'lost-phase': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, params: { phase: 1 } },
-  frozen: { target: 'meter', models: ['meter-integrity'], minMinutes: 30, mergeMinutes: 0, params: {} },
+  silent: { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, wholeWindow: true, params: {} },
+  slow: { target: 'meter', models: [], minMinutes: 0, mergeMinutes: 0, wholeWindow: true, params: { delayMs: 800 } },
+  'bad-crc': { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, wholeWindow: true, params: {} },
+  exception: { target: 'meter', models: ['data-gap'], minMinutes: 5, mergeMinutes: 0, wholeWindow: true, params: { code: 4 } },
+  'energy-reset': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, wholeWindow: true, params: {} },
+  'reversed-ct': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, wholeWindow: true, params: {} },
+  'lost-phase': { target: 'meter', models: ['meter-integrity'], minMinutes: 0, mergeMinutes: 0, wholeWindow: true, params: { phase: 1 } },
+  frozen: { target: 'meter', models: ['meter-integrity'], minMinutes: 30, mergeMinutes: 0, wholeWindow: true, params: {} },
 };
 
 export function isProcessKind(kind: ScenarioKind): kind is ProcessKind {

@@ -83,9 +83,10 @@ export function checkParams(c: FieldChecker, kind: ScenarioKind, raw: unknown, a
     const fault = parseFault(kind, params);
     if (typeof fault === 'string') c.fail(at, fault);
   }
-  if (kind === 'treatment-weak' || kind === 'night-production') {
+  if (kind === 'treatment-weak' || kind === 'night-production' || kind === 'production-surge') {
     if (!((params.level as number) > 0 && (params.level as number) <= 1)) c.fail(`${at}.level`, `${params.level} is not a share in (0, 1]`);
   }
+  if (kind === 'treatment-degrading' && !((params.dropPct as number) > 0 && (params.dropPct as number) < 100)) c.fail(`${at}.dropPct`, `${params.dropPct} is not a percentage in (0, 100)`);
   if (kind === 'limit-order' && !((params.limitPct as number) > 0 && (params.limitPct as number) < 100)) c.fail(`${at}.limitPct`, `${params.limitPct} is not a percentage in (0, 100)`);
   return params;
 }
