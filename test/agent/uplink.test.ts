@@ -6,7 +6,10 @@ import { openSqliteOutbox } from '../../agent/outbox/sqlite-outbox.js';
 import { createUplink, type Uplink } from '../../agent/uplink/uplink.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Outbox } from '../../agent/outbox/outbox.js';
-import { TEST_BROKERS, absentReason, needsRestart, type TestBroker } from '../helpers/test-brokers.js';
+import { TEST_BROKERS, absentReason, aedesTlsBroker, needsRestart, selfSignedCert, type TestBroker } from '../helpers/test-brokers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startStandInCollector, type StandInCollector } from '../helpers/stand-in-collector.js';
 import { testAgentConfig, testGatewayId } from './uplink-helpers.js';
 
@@ -124,3 +127,24 @@ for (const [name, makeBroker] of TEST_BROKERS) {
     });
   });
 }
+
+const tlsDir = mkdtempSync(join(tmpdir(), 'tandem-tls-'));
+t.teardown(() => rmSync(tlsDir, { recursive: true, force: true }));
+const tlsFiles = selfSignedCert(tlsDir);
+t.test('uplink – connects over TLS, trusting the CA file named in the config', tlsFiles ? {} : { skip: 'no openssl to make a certificate' }, async (t) => {
+  const files = tlsFiles!;
+  const broker = await aedesTlsBroker(files);
+  t.teardown(() => broker.close());
+  const gw = testGatewayId('tls');
+  const config = testAgentConfig(broker.url, gw);
+  config.mqtt.ca = files.cert;
+  const outbox = openSqliteOutbox(config.outbox);
+  const uplink = createUplink({ config, outbox, logger: createLogger('agent', 'silent'), agentVersion: 'test', configVersion: () => null, handlers: { config() {}, command() {} } });
+  t.teardown(async () => {
+    await uplink.stop();
+    outbox.close();
+  });
+  const deadline = Date.now() + 10_000;
+  while (!uplink.status().connected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(uplink.status().connected, `connected to ${broker.url} with the self-signed CA`);
+});

@@ -3,8 +3,9 @@
 // stopping it never disturbs the shared one on 1883). Both speak MQTT 3.1.1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
@@ -75,6 +76,29 @@ export async function aedesBroker(): Promise<TestBroker> {
   };
   await broker.start();
   return broker;
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), or null without openssl. */
+export function selfSignedCert(dir: string): { key: string; cert: string } | null {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return made.status === 0 ? { key, cert } : null;
+}
+
+/** aedes behind a TLS listener (mqtts://) with the given PEM files. */
+export async function aedesTlsBroker(files: { key: string; cert: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const aedes = await Aedes.createBroker();
+  const server = tls.createServer({ key: readFileSync(files.key), cert: readFileSync(files.cert) }, (socket) => aedes.handle(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `mqtts://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    async close() {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** Null when no mosquitto binary is installed. Persistence on, like a production install. */
