@@ -6,6 +6,9 @@ import net from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
 import { topicFor } from '../../protocol/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
 import { batchPayload, connectGateway, enterprise, eventually, nextMessage, readings, startTestCollector, tempDir } from './fixtures.js';
@@ -83,12 +86,25 @@ t.test('http api – roles, import, enrolment, readings, series, gateways and qu
 });
 
 t.test('collector cli – tokens and enrolment tokens from the command line, clear errors for a taken port', async (t) => {
-  const { db, cleanup } = tempDir();
+  const { dir, db, cleanup } = tempDir();
   t.teardown(cleanup);
   const token = await run(process.execPath, [TANDEM, 'collector', 'token', 'create', '--db', db, '--role', 'admin']);
   t.match(token.stdout.trim(), /^tdm_\S{40,}$/, 'prints the token alone on stdout');
   const gateway = await run(process.execPath, [TANDEM, 'collector', 'gateway', 'create', '--db', db, '--id', 'gw-new']);
   t.match(gateway.stdout.trim(), /^enr_\S{40,}$/);
+
+  // The simulator's site files (YAML with a `sim` section) import as they are.
+  const sites = ['steel-rolling', 'cement-plant', 'furniture-spray'].map((name) => fileURLToPath(new URL(`../../firmware-sim/sites/${name}.yaml`, import.meta.url)));
+  const imported = await run(process.execPath, [TANDEM, 'collector', 'import', '--db', db, ...sites]);
+  t.match(imported.stdout, /imported 3 enterprise\(s\): hn-rolling-02, hn-cement-01, hn-furniture-03/);
+  const store = new SqliteStore(db);
+  t.teardown(() => store.close());
+  t.same(store.enterpriseInfos().map((e) => e.gatewayId).sort(), ['gw-cement-01', 'gw-furniture-03', 'gw-rolling-02']);
+  t.notOk('sim' in store.enterprise('hn-rolling-02')!, 'the sim section is not kept');
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, 'id: x\nname: X\ngateway: { id: gw-x, buses: [] }\nfacilities: []\nmeters: []\n');
+  const refused = await run(process.execPath, [TANDEM, 'collector', 'import', '--db', db, broken]).catch((e) => e);
+  t.match(refused.stderr, /TANDEM_COLLECTOR_INVALID: .*broken\.yaml: facilities/, 'a bad file is refused naming the file and field');
 
   const blocker = net.createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => blocker.once('listening', resolve));
