@@ -7,6 +7,7 @@ import { hashPassword } from '../../collector/broker/secrets.js';
 import type { RunningCollector } from '../../collector/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
 import { alertRoutes } from '../../collector/http/routes/alerts.js';
+import { createAlertService, type AlertService } from '../../collector/alerts/service.js';
 import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
 import type { AlertEvent } from '../../collector/models/contract.js';
 import { DAY_MINUTES, dayStart, enterpriseOf, MINUTE_MS, plantReadings, SITES, STEEL, type Violation } from './site.js';
@@ -16,8 +17,6 @@ export const VIOLATION: Violation = { fromMinute: 19 * 60, toMinute: 19 * 60 + 4
 
 /** How long before now the silent plant's data stops (min): well past the data-gap wait. */
 const SILENT_MINUTES = 30;
-/** A dispatch deadline as the alert workflow sets it (DESIGN.md: default 24 h). */
-const DEADLINE_MS = 24 * 60 * MINUTE_MS;
 
 export interface Stand {
   /** Where the browser opens the page: the collector's own HTTP server. */
@@ -31,8 +30,11 @@ export interface Stand {
 
 export async function startStand(): Promise<Stand> {
   const temp = tempDir();
-  const collector = await startTestCollector(temp.db, { routes: alertRoutes });
+  // The alert service is built on the collector's store once it is open; the routes ask for it per request.
+  let alerts: AlertService | null = null;
+  const collector = await startTestCollector(temp.db, { routes: alertRoutes(() => alerts!) });
   const store = collector.store;
+  alerts = createAlertService({ store, clock: Date.now });
   const now = Date.now();
   for (const site of SITES) {
     await store.importEnterprise(enterpriseOf(site), now);
@@ -52,12 +54,14 @@ export async function startStand(): Promise<Stand> {
     await client.publishAsync(topicFor(site.gatewayId, 'data'), batchPayload(site.gatewayId, readings), { qos: 1 });
     await acked;
   }
-  const { record } = await store.upsertAlert(violationAlert(now), { late: false, deadlineAt: now + DEADLINE_MS }, now);
+  // As the live engine reports it (its sink is the alert service).
+  await alerts.sink.upsert(violationAlert(now), { late: false });
+  const [raised] = await alerts.list({ model: 'treatment-off' });
   return {
     pageUrl: collector.httpUrl,
     token,
     collector,
-    alertId: record.id,
+    alertId: raised!.id,
     async stop() {
       await Promise.all(gateways.map((g) => g.endAsync()));
       await collector.stop();

@@ -1,5 +1,8 @@
 // The alerts the page's views show: beside the curves (shaded windows) and on the overview
-// (counts, and whether an enterprise is in the "alert" state).
+// (counts, and whether an enterprise is in the "alert" state). The workflow's rules
+// (collector/alerts/lifecycle.ts) close declared and withdrawn alerts, so "not closed" is
+// what an operator still has to act on.
+import { isOverdue } from '../../alerts/lifecycle.js';
 import type { AlertRecord, Store } from '../../store/store.js';
 
 /** Enough for every alert not closed in a city (~6,000 polluters); the overview needs them all. */
@@ -16,29 +19,18 @@ export interface AlertMark {
   from: number;
   to: number;
   ended: boolean;
-  declared: boolean;
   overdue: boolean;
 }
 
-/** DESIGN.md: dispatch has a deadline, and an alert not dispatched by then is overdue. */
-export function isOverdue(alert: Pick<AlertRecord, 'state' | 'deadlineAt'>, now: number): boolean {
-  return alert.deadlineAt !== null && now > alert.deadlineAt && (alert.state === 'open' || alert.state === 'acknowledged');
-}
-
 function mark(a: AlertRecord, now: number): AlertMark {
-  return { id: a.id, model: a.model, enterpriseId: a.enterpriseId, facilities: a.facilities, state: a.state, from: a.from, to: a.to, ended: a.ended, declared: a.declared, overdue: isOverdue(a, now) };
+  return { id: a.id, model: a.model, enterpriseId: a.enterpriseId, facilities: a.facilities, state: a.state, from: a.from, to: a.to, ended: a.ended, overdue: isOverdue(a, now) };
 }
 
-/**
- * Alerts an operator still has to act on: not closed, not withdrawn by later data, and not
- * inside a declared notice (those are recorded as declared, not raised as violations).
- */
 export async function activeAlerts(store: Store, now: number): Promise<AlertMark[]> {
-  const alerts = await store.alerts({ states: ['open', 'acknowledged', 'dispatched'], limit: MAX_ACTIVE });
-  return alerts.filter((a) => !a.withdrawn && !a.declared).map((a) => mark(a, now));
+  return (await store.alerts({ states: ['open', 'acknowledged', 'dispatched'], limit: MAX_ACTIVE })).map((a) => mark(a, now));
 }
 
-/** An enterprise's alerts whose window overlaps [from, to), withdrawn ones left out. */
+/** An enterprise's alerts whose window overlaps [from, to); withdrawn ones are not drawn. */
 export async function alertsOverlapping(store: Store, enterpriseId: string, from: number, to: number, now: number): Promise<AlertMark[]> {
   const alerts = await store.alerts({ enterpriseId, from, to, limit: MAX_ON_CHART });
   return alerts.filter((a) => !a.withdrawn).map((a) => mark(a, now));
