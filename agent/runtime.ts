@@ -10,6 +10,7 @@ import { createUplink } from './uplink/uplink.js';
 import { PollerSet } from './remote/poller-set.js';
 import { createRemoteConfig } from './remote/remote-config.js';
 import { runCommand } from './remote/commands.js';
+import { logLevelControl } from './remote/log-level.js';
 import { startHealth } from './health/health.js';
 import { readStatusFile, writeStatusFile } from './health/status-file.js';
 import type { PolledReading } from './polling/index.js';
@@ -23,6 +24,7 @@ export interface Agent {
 
 export function startAgent(config: AgentConfig, logger: Logger = createLogger('agent', config.logLevel)): Agent {
   const startedAt = Date.now();
+  const setLogLevel = logLevelControl(logger);
   const outbox = openSqliteOutbox({ ...config.outbox, logger });
   logger.info({ gatewayId: config.gatewayId, outbox: config.outbox.path, lastSeq: String(outbox.stats().lastSeq) }, 'agent starting');
 
@@ -57,7 +59,7 @@ export function startAgent(config: AgentConfig, logger: Logger = createLogger('a
           configFile: config.file,
           republishState: uplink.publishState,
           exclusive: remote.exclusive,
-          setLogLevel: (level) => (logger.level = level),
+          setLogLevel,
           reply: (reply) => uplink.send('commandReply', reply),
           logger,
         }),

@@ -85,6 +85,8 @@ for (const [name, makeBroker] of TEST_BROKERS) {
       const after = Date.now();
       await collector.waitFor('m1 polled again after the scan', () => readOf('m1', after));
       t.match(await command('set-log-level', { level: 'debug' }), { ok: true, result: { level: 'debug' } });
+      await collector.waitFor("the bus scheduler's debug lines", () => /"bus":"b1".*"msg":"reading"/.test(agent.log()));
+      t.pass('the new level reaches the bus schedulers too');
       t.match(await command('set-log-level', { level: 'loud' }), { ok: false, error: /args\.level must be one of/ });
       t.match(await command('set-log-level', { level: 'info' }), { ok: true });
       t.match(await command('republish-state', {}), { ok: true });
