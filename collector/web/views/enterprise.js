@@ -9,35 +9,45 @@ import { label, t } from '../i18n.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RANGES = { '1d': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS };
 const DEFAULT_RANGE = '1d';
+/** How often a range ending now is redrawn (ms): readings arrive about once a minute. */
+const REFRESH_MS = 60_000;
 
-export async function render({ root, args, query: q, onCleanup }) {
+export async function render({ root, args, query: q, onCleanup, showError, clearError }) {
   const id = args[0];
-  const { from, to, range } = windowFrom(q);
-  const view = await api(`/views/enterprises/${encodeURIComponent(id)}/series${query({ from, to })}`);
-  const chartBox = h('div', { class: 'chart', id: 'enterprise-chart' });
   const base = `#/enterprise/${encodeURIComponent(id)}`;
-  fill(root, 
-    h('h1', null, view.enterprise.name, ' ', h('small', { class: 'muted' }, view.enterprise.id)),
-    h('h2', null, t('ent.facilities')),
-    facilityTable(view.facilities),
-    h('h2', null, t('ent.chart')),
-    h(
-      'div',
-      { class: 'toolbar' },
-      Object.keys(RANGES).map((r) => h('a', { class: `btn ${r === range ? 'active' : ''}`, href: `${base}?range=${r}`, 'data-range': r }, t(`range.${r}`))),
-      range ? null : h('a', { class: 'btn', href: base }, t('range.reset')),
-      h('span', { class: 'muted' }, `${span(view.from, view.to)} · ${t('ent.zoomHint')}`),
-    ),
-    chartBox,
-    view.series.some((s) => s.values.some((v) => v !== null)) ? null : h('p', { class: 'empty' }, t('ent.noData')),
-    h('h2', null, t('ent.alerts')),
-    alertList(view.alerts),
-  );
-  const remove = powerChart(chartBox, view, {
-    alerts: view.alerts,
-    onZoom: (a, b) => (location.hash = `${base}?from=${a}&to=${b}`),
-  });
-  onCleanup(remove);
+  let removeChart = () => {};
+  const draw = async () => {
+    const { from, to, range } = windowFrom(q);
+    const view = await api(`/views/enterprises/${encodeURIComponent(id)}/series${query({ from, to })}`);
+    const chartBox = h('div', { class: 'chart', id: 'enterprise-chart' });
+    removeChart();
+    fill(
+      root,
+      h('h1', null, view.enterprise.name, ' ', h('small', { class: 'muted' }, view.enterprise.id)),
+      h('h2', null, t('ent.facilities')),
+      facilityTable(view.facilities),
+      h('h2', null, t('ent.chart')),
+      h(
+        'div',
+        { class: 'toolbar' },
+        Object.keys(RANGES).map((r) => h('a', { class: `btn ${r === range ? 'active' : ''}`, href: `${base}?range=${r}`, 'data-range': r }, t(`range.${r}`))),
+        range ? null : h('a', { class: 'btn', href: base }, t('range.reset')),
+        h('span', { class: 'muted' }, `${span(view.from, view.to)} · ${t('ent.zoomHint')}`),
+      ),
+      chartBox,
+      view.series.some((s) => s.values.some((v) => v !== null)) ? null : h('p', { class: 'empty' }, t('ent.noData')),
+      h('h2', null, t('ent.alerts')),
+      alertList(view.alerts),
+    );
+    removeChart = powerChart(chartBox, view, { alerts: view.alerts, onZoom: (a, b) => (location.hash = `${base}?from=${a}&to=${b}`) });
+    return range;
+  };
+  // A range that ends now follows the live data; a zoomed window stays as it is.
+  if (await draw()) {
+    const timer = setInterval(() => draw().then(clearError, showError), REFRESH_MS);
+    onCleanup(() => clearInterval(timer));
+  }
+  onCleanup(() => removeChart());
 }
 
 /** The window asked for in the URL: ?range=7d, or ?from=&to= after a zoom. */
