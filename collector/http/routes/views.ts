@@ -41,7 +41,7 @@ export const viewRoutes: Route[] = [
       const all = (await store.facilityInfos()).filter((f) => f.enterpriseId === id);
       const unknown = only?.filter((f) => !all.some((x) => x.id === f));
       if (unknown?.length) throw collectorError('TANDEM_COLLECTOR_INVALID', `facilities: '${unknown.join("', '")}' is not a facility of enterprise '${id}'`);
-      const shown = only ? withLinked(all, only) : all;
+      const shown = only?.length ? withLinked(all, only) : all;
       const series = await powerSeries(store, shown, from, to, points);
       const facilities = await Promise.all(all.map(async (f) => ({ id: f.id, name: f.name, kind: f.kind, serves: f.serves, latestW: (await latestPower(store, f.id, at))?.powerW ?? null })));
       return { body: { enterprise, facilities, from, to, ...series, alerts: await alertsOverlapping(store, id, from, to, at) } };
