@@ -88,7 +88,10 @@ export class ReadingTables {
       if (this.insert.run(...args).changes === 0) continue; // a resend: already stored
       newRows++;
       if (flags !== 0) continue; // implausible instants stay out of rollups and models
-      inserted.push({ ...reading, facility: meter.facility });
+      // The reading object is ingest's own, decoded for this write: tag it instead of copying.
+      const tagged = reading as FacilityReading;
+      tagged.facility = meter.facility;
+      inserted.push(tagged);
       accumulate(minutes, meter.key, reading);
     }
     const touched = new Map<string, TouchedRange>();
