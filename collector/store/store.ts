@@ -167,7 +167,10 @@ export interface AlertUpsert {
 
 export interface Store {
   // ---- readings and rollups ----
-  /** One transaction: new readings, their minute rollups and the quarantine entries. */
+  /**
+   * One transaction: new readings, their minute rollups and the quarantine entries. Takes
+   * the reading objects over: new ones come back in `inserted` tagged with their facility.
+   */
   write(readings: IncomingReading[], quarantine: QuarantineEntry[]): Awaitable<WriteResult>;
   readings(gatewayId: string, meter: string, fromMs: number, toMs: number, limit: number): Awaitable<StoredReading[]>;
   /** contract.ts FacilityMinute for every minute in [fromMs, toMs) that has data. */

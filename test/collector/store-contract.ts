@@ -166,7 +166,7 @@ export function storeContract(t: Test, makeHarness: () => Promise<StoreHarness>)
     const store = await harness.open();
     await store.importEnterprise(enterprise('a', 'gw-a'), NOW);
     const reading: Reading = { seq: 7n, meter: 'm1', t: NOW, values: { p: 5 }, quality: { ei: 'error' } };
-    await store.write([{ gatewayId: 'gw-a', reading, flags: 0 }], []);
+    await store.write([{ gatewayId: 'gw-a', reading: { ...reading }, flags: 0 }], []);
     await store.close();
     const again = await harness.reopen();
     t.teardown(() => again.close());
