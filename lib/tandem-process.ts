@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TANDEM_BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
+/** bin/tandem.js, from lib/ (tests run the sources) or dist/lib/ (the built CLI). */
+export const TANDEM_BIN = fileURLToPath(new URL(import.meta.url.includes('/dist/lib/') ? '../../bin/tandem.js' : '../bin/tandem.js', import.meta.url));
 
 /** A service gets this long to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 10_000;
