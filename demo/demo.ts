@@ -4,7 +4,6 @@
 // Each site's last days of history go into its agent's outbox first and arrive as backlog.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { loadSite, runSite, type RunningSite, type Site } from '../firmware-sim/index.js';
 import { startCollector, type RunningCollector } from '../collector/index.js';
@@ -12,6 +11,7 @@ import { createApiToken } from '../collector/http/auth.js';
 import { createEnrolToken } from '../collector/registry/enrolment.js';
 import { importEnterprises } from '../collector/registry/import-file.js';
 import { truthNotices, truthOrders } from '../collector/models/site-registry.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 import { ptySkipReason, startPtyPair, type PtyPair } from '../lib/pty-pair.js';
 import type { Logger } from '../lib/logger.js';
 import { runTandem, startTandem, type TandemService } from '../lib/tandem-process.js';
@@ -19,7 +19,7 @@ import { loadHistory } from './history.js';
 import { portOrAny } from './ports.js';
 import { injectLiveViolation, type LiveViolation } from './live-violation.js';
 
-export const DEFAULT_SITES_DIR = fileURLToPath(new URL('../../firmware-sim/sites/', import.meta.url));
+export const DEFAULT_SITES_DIR = join(PROJECT_ROOT, 'firmware-sim', 'sites');
 const HOST = '127.0.0.1';
 
 export interface DemoOptions {

@@ -2,10 +2,10 @@
 // step) or as a long-running service whose output goes to a log file (the demo's agents).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './project-root.js';
 
-/** bin/tandem.js, from lib/ (tests run the sources) or dist/lib/ (the built CLI). */
-export const TANDEM_BIN = fileURLToPath(new URL(import.meta.url.includes('/dist/lib/') ? '../../bin/tandem.js' : '../bin/tandem.js', import.meta.url));
+export const TANDEM_BIN = join(PROJECT_ROOT, 'bin', 'tandem.js');
 
 /** A service gets this long to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 10_000;
