@@ -113,7 +113,7 @@ export function createSender(options: SenderOptions) {
 
   /** Forgets what was sent: everything still in the outbox is backlog again. */
   function restart(why: string): void {
-    if (inFlight.length || gapsSent.size) logger.info({ why, unacked: unacked() }, 'resending what the collector has not acknowledged');
+    if (inFlight.length) logger.info({ why, unacked: unacked() }, 'resending what the collector has not acknowledged');
     inFlight = [];
     gapsSent.clear();
     liveQueue = [];
@@ -123,8 +123,16 @@ export function createSender(options: SenderOptions) {
   }
 
   function checkTimeouts(): void {
-    const oldest = Math.min(...inFlight.map((f) => f.sentAt), ...gapsSent.values());
-    if (now() - oldest > options.ackTimeoutMs) restart('no ack within the ack timeout');
+    const expired = now() - options.ackTimeoutMs;
+    if (inFlight.some((f) => f.sentAt < expired)) return restart('no ack within the ack timeout');
+    // An unacknowledged gap report is sent again on its own; it never holds up the readings.
+    let resend = false;
+    for (const [from, sentAt] of gapsSent) {
+      if (sentAt >= expired) continue;
+      gapsSent.delete(from);
+      resend = true;
+    }
+    if (resend) kick();
   }
 
   return {

@@ -124,6 +124,15 @@ for (const [name, makeBroker] of TEST_BROKERS) {
       t.equal(r.collector.gaps[0]!.reason, 'outbox-bytes');
       await r.collector.waitFor('the outbox to empty', () => r.outbox.stats().depth === 0, 60_000);
       t.equal(r.collector.readings.size + dropped, 4000 * METERS, 'every reading is stored or reported in a gap');
+
+      r.collector.ackingGaps = false; // a collector that records gaps but does not ack them
+      await broker.stop();
+      for (let round = 4000; round < 8000; round++) poll(r, round);
+      await broker.start();
+      await r.collector.waitFor('the new gap reported twice (re-sent after the ack timeout)', () => r.collector.gaps.filter((g) => g.from === r.collector.gaps.at(-1)!.from).length >= 2);
+      await r.collector.waitFor('the readings delivered', () => r.outbox.stats().depth === 0, 60_000);
+      t.ok(r.outbox.gaps().length > 0, 'unacknowledged gaps stay pending');
+      t.equal(r.collector.duplicates, 0, 'an unacknowledged gap does not make the readings go out again');
     });
   });
 }

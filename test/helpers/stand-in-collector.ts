@@ -20,6 +20,8 @@ export interface StandInCollector {
   malformed: string[];
   /** While false, nothing is acknowledged (a collector that has not stored anything). */
   acking: boolean;
+  /** While false, gap reports are recorded but not acknowledged. */
+  ackingGaps: boolean;
   publishConfig(config: Config): Promise<void>;
   publish(kind: 'command', message: unknown): Promise<void>;
   waitFor(what: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
@@ -37,7 +39,7 @@ export async function startStandInCollector(url: string, gatewayId: string): Pro
   };
   client.on('connect', announce);
   const self: StandInCollector = {
-    readings: new Map(), arrivals: [], duplicates: 0, gaps: [], configAcks: [], replies: [], health: [], malformed: [], acking: true,
+    readings: new Map(), arrivals: [], duplicates: 0, gaps: [], configAcks: [], replies: [], health: [], malformed: [], acking: true, ackingGaps: true,
     async publishConfig(config) {
       retainedConfig = config;
       await client.publishAsync(topicFor(gatewayId, 'config'), encodePayload(config), { qos: 1, retain: true });
@@ -81,7 +83,7 @@ export async function startStandInCollector(url: string, gatewayId: string): Pro
       const gap = parseMessage('gap', payload);
       if (gap.ok) {
         self.gaps.push(gap.value);
-        sendAck([[gap.value.from, gap.value.to]]);
+        if (self.ackingGaps) sendAck([[gap.value.from, gap.value.to]]);
       }
     } else if (kind === 'configAck') {
       const message = parseMessage('configAck', payload);
