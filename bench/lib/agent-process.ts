@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bus } from '../../protocol/index.js';
-import { GATEWAY_PASSWORD, TANDEM_BIN } from './collector-process.js';
+import { GATEWAY_PASSWORD, profilingArgs, TANDEM_BIN } from './collector-process.js';
 
 const PRELOAD = fileURLToPath(new URL('./loop-delay-preload.js', import.meta.url));
 
@@ -14,6 +14,8 @@ export interface LoopDelay {
   p99: number;
   max: number;
   mean: number;
+  /** process.memoryUsage() at exit, MB: rss, heapTotal, heapUsed, external, arrayBuffers. */
+  memoryMB: Record<string, number>;
 }
 
 export interface AgentProcess {
@@ -37,7 +39,7 @@ export function startAgentProcess(dir: string, options: { gatewayId: string; mqt
       logLevel: 'warn',
     }),
   );
-  const child = spawn(process.execPath, ['--import', PRELOAD, TANDEM_BIN, 'agent', 'run', '--config', config], {
+  const child = spawn(process.execPath, [...profilingArgs(), '--import', PRELOAD, TANDEM_BIN, 'agent', 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TANDEM_BENCH_LOOP_FILE: loopFile },
   });

@@ -15,6 +15,14 @@ import type { Enterprise, Thresholds } from '../../protocol/index.js';
 export const TANDEM_BIN = fileURLToPath(new URL('../../../bin/tandem.js', import.meta.url));
 export const GATEWAY_PASSWORD = 'bench-password';
 const START_TIMEOUT_MS = 30_000;
+/** Set to a folder: every collector and agent the bench starts writes a V8 CPU profile there (read it with tools/top-frames). */
+export const CPU_PROF_ENV = 'TANDEM_BENCH_CPU_PROF_DIR';
+
+/** node flags that make a contender write its CPU profile on exit, when CPU_PROF_ENV asks. */
+export function profilingArgs(): string[] {
+  const dir = process.env[CPU_PROF_ENV];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
 
 export interface SiteShape {
   gateways: number;
@@ -90,9 +98,9 @@ export interface ChildServer {
 }
 
 /** Spawns a node program that prints where it listens as its first stdout line (JSON). */
-export async function spawnJsonServer(args: string[], env: Record<string, string> = {}, execArgv: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...execArgv, ...args], {
-    env: { ...process.env, TANDEM_LOG_LEVEL: 'warn', ...env },
+export async function spawnJsonServer(args: string[]): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...profilingArgs(), ...args], {
+    env: { ...process.env, TANDEM_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -122,15 +130,11 @@ export async function spawnJsonServer(args: string[], env: Record<string, string
 const WITH_MODELS = fileURLToPath(new URL('./collector-with-models.js', import.meta.url));
 
 /** The collector with the live engine and alert service wired in (collector-with-models.ts). */
-export function startCollectorWithModels(db: string, options: { mqttPort?: number; execArgv?: string[] } = {}): Promise<ChildServer> {
-  return spawnJsonServer([WITH_MODELS, db, String(options.mqttPort ?? 0)], {}, options.execArgv ?? []);
+export function startCollectorWithModels(db: string, options: { mqttPort?: number } = {}): Promise<ChildServer> {
+  return spawnJsonServer([WITH_MODELS, db, String(options.mqttPort ?? 0)]);
 }
 
 /** `tandem collector` on free ports over `db` (the real CLI, as an operator runs it; no models wired). */
-export function startCollectorProcess(db: string, options: { mqttPort?: number; execArgv?: string[] } = {}): Promise<ChildServer> {
-  return spawnJsonServer(
-    [TANDEM_BIN, 'collector', '--db', db, '--host', '127.0.0.1', '--mqtt-port', String(options.mqttPort ?? 0), '--http-port', '0', '--json'],
-    {},
-    options.execArgv ?? [],
-  );
+export function startCollectorProcess(db: string, options: { mqttPort?: number } = {}): Promise<ChildServer> {
+  return spawnJsonServer([TANDEM_BIN, 'collector', '--db', db, '--host', '127.0.0.1', '--mqtt-port', String(options.mqttPort ?? 0), '--http-port', '0', '--json']);
 }
