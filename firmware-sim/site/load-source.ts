@@ -1,17 +1,12 @@
 // Production load from real data: a steel plant's 2018 electricity use in 15-minute slots
 // (data/steel-industry-2018.csv, see data/README.md), mapped onto any date by weekday and
 // time of day, so shifts, weekends, ramps and noise are a real factory's.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { simErrors } from '../errors.js';
 
-/** The data file beside the sources, whether this module runs from firmware-sim/ (tests) or dist/firmware-sim/. */
-export const DEFAULT_SOURCE_FILE = [
-  new URL('../data/steel-industry-2018.csv', import.meta.url),
-  new URL('../../../firmware-sim/data/steel-industry-2018.csv', import.meta.url),
-]
-  .map((u) => fileURLToPath(u))
-  .find((f) => existsSync(f)) ?? 'firmware-sim/data/steel-industry-2018.csv';
+export const DEFAULT_SOURCE_FILE = path.join(PROJECT_ROOT, 'firmware-sim', 'data', 'steel-industry-2018.csv');
 const SLOT_MIN = 15;
 const SLOTS_PER_DAY = 96;
 const DAYS_IN_FILE = 365;

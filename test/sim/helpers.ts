@@ -6,10 +6,7 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-/** The built CLI (dist/, compiled by `npm test`'s pretest). */
-const TANDEM_BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
+import { TANDEM_BIN } from '../helpers/cli.js';
 
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
