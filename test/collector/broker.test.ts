@@ -2,12 +2,15 @@
 // packet size limit, and that every refusal is counted where the health API shows it.
 import t from 'tap';
 import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { topicFor, COLLECTOR_STATE_TOPIC, decodePayload } from '../../protocol/index.js';
 import { mayPublish, maySubscribe } from '../../collector/broker/acl.js';
 import { MAX_PACKET_BYTES } from '../../collector/broker/embedded.js';
 import { MAX_OFFLINE_MESSAGES } from '../../collector/broker/offline-queue-cap.js';
-import { connectGateway, nextMessage, seededCollector, PASSWORD } from './fixtures.js';
+import { connectGateway, nextMessage, seededCollector, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
 
 t.test('acl – a gateway publishes only its own up topics and subscribes only its own subtree', async (t) => {
   t.ok(mayPublish('gw-a', topicFor('gw-a', 'data')));
@@ -104,4 +107,29 @@ t.test('embedded broker – an offline persistent session keeps at most MAX_OFFL
   await collector.bus.publish(topicFor('gw-a', 'command'), Buffer.from('marker'), { qos: 1, retain: false });
   await marker;
   t.same(received.slice(0, -1), Array.from({ length: MAX_OFFLINE_MESSAGES }, (_, i) => String(i)), 'the oldest messages are kept, in order');
+});
+
+const opensslSkip = spawnSync('openssl', ['version']).status === 0 ? false : 'openssl is not installed (needed to make a test certificate)';
+t.test('embedded broker – with a key and certificate it speaks MQTT over TLS, and still checks credentials', { skip: opensslSkip }, async (t) => {
+  const { dir, db, cleanup } = tempDir();
+  t.teardown(cleanup);
+  seedRegistry(db);
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  t.equal(made.status, 0, 'test certificate made');
+  const collector = await startTestCollector(db, { tls: { key: readFileSync(key), cert: readFileSync(cert) } });
+  t.teardown(() => collector.stop());
+  t.match(collector.mqttUrl, /^mqtts:\/\/127\.0\.0\.1:\d+$/);
+  const ca = readFileSync(cert);
+  const gw = await connectGateway(collector.mqttUrl, 'gw-a', PASSWORD, { ca });
+  t.teardown(() => gw.end(true));
+  t.ok(gw.connected, 'a gateway trusting the certificate connects');
+  await t.rejects(connectGateway(collector.mqttUrl, 'gw-a', 'wrong', { ca }), /Bad username or password/i);
+  const plain = mqtt.connect(collector.mqttUrl.replace('mqtts:', 'mqtt:'), { protocolVersion: 4, username: 'gw-a', password: PASSWORD, reconnectPeriod: 0, connectTimeout: 2000 });
+  let connected = false;
+  plain.on('connect', () => (connected = true));
+  await new Promise<void>((resolve) => plain.once('close', () => resolve()));
+  plain.end(true);
+  t.notOk(connected, 'plain MQTT is not spoken on the TLS port');
 });
