@@ -98,7 +98,10 @@ for (const [name, makeBroker] of variants) {
       agent = spawnAgent(configFile);
       await until('the config ack', async () => (await collector.store.gatewayStatus(gw))?.ack?.status === 'applied');
       await until('readings of every meter', async () => new Set((await stored(collector, gw)).map((r) => r.meter)).size === METERS.length);
-      await until('a health report', async () => (await collector.store.gatewayStatus(gw))?.health !== null);
+      await until('a health report with every meter read', async () => {
+        const meters = (await collector.store.gatewayStatus(gw))?.health?.meters ?? [];
+        return meters.length === METERS.length && meters.every((m) => m.lastOkT !== null);
+      });
       const status = await runTandem(['agent', 'status', '--config', configFile]);
       t.equal(status.code, 0, status.stderr);
       t.match(status.stdout, /Agent +running, pid \d+/);
