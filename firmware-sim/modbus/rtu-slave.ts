@@ -34,6 +34,16 @@ function findFrames(bytes: Buffer): Buffer[] {
   return frames;
 }
 
+/**
+ * Runs `fn` once performance.now() has reached `when`. libuv timers count whole milliseconds
+ * from a cached loop time and can fire a little early, so an early wake-up waits again.
+ */
+function atOrAfter(when: number, fn: () => void): void {
+  const wait = when - performance.now();
+  if (wait <= 0) return fn();
+  setTimeout(() => atOrAfter(when, fn), Math.ceil(wait));
+}
+
 export class RtuLine {
   private lineFreeAt = 0;
   constructor(
@@ -94,10 +104,6 @@ export class RtuLine {
     if (outcome.kind === 'silent' || unit === BROADCAST) return;
     const reply = withCrc(Buffer.concat([Buffer.from([unit]), outcome.pdu]));
     if (outcome.corrupt) reply[reply.length - 1] ^= 0xff;
-    // +1 ms: libuv timers count whole milliseconds from a cached loop time and may fire a little early.
-    const lineDelay = sendAt > performance.now() ? Math.ceil(sendAt - performance.now()) + 1 : 0;
-    const delay = lineDelay + outcome.delayMs;
-    if (delay > 0) setTimeout(() => send(reply), delay);
-    else send(reply);
+    atOrAfter(sendAt + outcome.delayMs, () => send(reply));
   }
 }
