@@ -1,11 +1,11 @@
 // The operator's web page, served as plain files (no build step): collector/web/ at / and
 // /web/…, and uPlot's distribution files from node_modules at /vendor/uplot/…. The API's
 // JSON router does not serve files, so the HTTP server asks this handler first.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, extname, join } from 'node:path';
+import { PROJECT_ROOT } from '../../../lib/project-root.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,9 +21,8 @@ const VENDOR_FILES: Record<string, string> = {
   '/vendor/uplot/uPlot.min.css': 'uPlot.min.css',
 };
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** collector/web beside the sources (tap runs .ts in place) or beside dist/ (the built CLI). */
-export const WEB_ROOT = [resolve(here, '../../web'), resolve(here, '../../../../collector/web')].find((dir) => existsSync(join(dir, 'index.html'))) ?? resolve(here, '../../web');
+/** The page's files: served from the sources also when the collector runs from dist/ (they need no build). */
+export const WEB_ROOT = join(PROJECT_ROOT, 'collector', 'web');
 const UPLOT_DIST = dirname(createRequire(import.meta.url).resolve('uplot'));
 
 /**
