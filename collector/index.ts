@@ -7,6 +7,7 @@ import { connectExternalBroker } from './broker/external.js';
 import { startEmbeddedBroker } from './broker/embedded.js';
 import type { MessageBus } from './broker/message-bus.js';
 import { verifyPassword } from './broker/secrets.js';
+import { CommandService } from './commands/command-service.js';
 import { ConfigService } from './config-service/config-service.js';
 import { startHttpServer } from './http/server.js';
 import { NO_ANALYSIS, type Analysis, type AnalysisFactory } from './ingest/analysis.js';
@@ -74,7 +75,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     const config = new ConfigService(store, bus, log);
     const analysis = typeof options.analysis === 'function' ? await options.analysis({ store, log }) : (options.analysis ?? NO_ANALYSIS);
     cleanups.push(() => analysis.stop?.());
-    const ingest = new Ingest({ store, publisher: bus, analysis, log });
+    const commands = new CommandService(bus);
+    const ingest = new Ingest({ store, publisher: bus, analysis, log, onCommandReply: (gw, reply, at) => commands.recordReply(gw, reply, at) });
     await bus.subscribe(UP_KINDS.map(filterFor), (topic, payload) => ingest.handle(topic, payload));
     cleanups.push(async () => {
       await ingest.flush();
@@ -91,6 +93,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       ingest,
       bus,
       config,
+      commands,
       publicMqttUrl: options.publicMqttUrl ?? bus.url,
       routes: options.routes ?? [],
       log,

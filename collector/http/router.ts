@@ -2,6 +2,7 @@
 // returns JSON. One file per resource under routes/ exports its list (alerts can add theirs).
 import type { Logger } from '../../lib/logger.js';
 import type { MessageBus } from '../broker/message-bus.js';
+import type { CommandService } from '../commands/command-service.js';
 import type { ConfigService } from '../config-service/config-service.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Store, TokenRole } from '../store/store.js';
@@ -11,6 +12,7 @@ export interface ApiContext {
   ingest: Ingest;
   bus: MessageBus;
   config: ConfigService;
+  commands: CommandService;
   /** The MQTT URL gateways get at enrolment. */
   publicMqttUrl: string;
   log: Logger;

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { Logger } from '../../lib/logger.js';
 import { TandemError } from '../../lib/errors.js';
 import type { MessageBus } from '../broker/message-bus.js';
+import type { CommandService } from '../commands/command-service.js';
 import type { ConfigService } from '../config-service/config-service.js';
 import { collectorError, HTTP_STATUS, type CollectorErrorCode } from '../errors.js';
 import type { Ingest } from '../ingest/ingest.js';
@@ -24,6 +25,7 @@ export interface HttpServerOptions {
   ingest: Ingest;
   bus: MessageBus;
   config: ConfigService;
+  commands: CommandService;
   publicMqttUrl: string;
   routes: Route[];
   log: Logger;

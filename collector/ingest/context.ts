@@ -1,7 +1,7 @@
 // What every ingest handler gets: the parsed topic, the raw payload, and the few services a
 // handler may use. Handlers validate and decide; the write queue stores, acks and evaluates.
 import type { Logger } from '../../lib/logger.js';
-import type { TopicKind } from '../../protocol/index.js';
+import type { CommandReply, TopicKind } from '../../protocol/index.js';
 import type { MeterDirectory, Store } from '../store/store.js';
 import type { IngestStats } from './stats.js';
 import type { WriteQueue } from './write-queue.js';
@@ -27,6 +27,8 @@ export interface IngestContext {
   quarantine(message: Pick<IncomingMessage, 'topic' | 'payload' | 'receivedAt'> & { gatewayId: string | null }, reason: string): Promise<void>;
   /** Told when a gateway acks a configuration version (the config service tracks rollouts). */
   onConfigAck(gatewayId: string): void;
+  /** Told of a command reply; false when it answers no command this collector remembers. */
+  onCommandReply(gatewayId: string, reply: CommandReply, receivedAt: number): boolean;
 }
 
 export type Handler = (ctx: IngestContext, message: IncomingMessage) => Promise<void>;

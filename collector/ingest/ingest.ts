@@ -35,6 +35,7 @@ export interface IngestOptions {
   analysis: Analysis;
   log: Logger;
   onConfigAck?: (gatewayId: string) => void;
+  onCommandReply?: IngestContext['onCommandReply'];
   now?: () => number;
 }
 
@@ -57,6 +58,7 @@ export class Ingest {
       isKnownGateway: async (id) => (await this.registry()).gateways.has(id),
       quarantine: (message, reason) => this.quarantine(message.topic, message.gatewayId, message.payload, message.receivedAt, reason),
       onConfigAck: options.onConfigAck ?? (() => {}),
+      onCommandReply: options.onCommandReply ?? (() => false),
     };
   }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
-import { topicFor } from '../../protocol/index.js';
+import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js';
 import { createApiToken } from '../../collector/http/auth.js';
 import { batchPayload, connectGateway, enterprise, eventually, nextMessage, readings, startTestCollector, tempDir } from './fixtures.js';
 
@@ -79,6 +79,17 @@ t.test('http api – roles, import, enrolment, readings, series, gateways and qu
   t.ok(series.body.points.length <= 24 && series.body.points.length >= 20, `downsampled to ${series.body.points.length} points`);
   t.ok(series.body.points.every((p: { powerW: number }) => p.powerW > 5000), 'with mean power');
   t.match(await reader('GET', '/api/v1/facilities/a-kiln/series?points=0'), { status: 400, body: { error: { message: /points: expected a whole number/ } } });
+
+  await gw.subscribeAsync(topicFor('gw-a', 'command'), { qos: 1 });
+  const delivered = nextMessage(gw, topicFor('gw-a', 'command'));
+  const sent = await admin('POST', '/api/v1/gateways/gw-a/commands', { name: 'read', args: { meter: 'm1' } });
+  t.match(sent, { status: 202, body: { gatewayId: 'gw-a', command: { name: 'read', args: { meter: 'm1' } }, reply: null } });
+  const command = decodePayload(await delivered);
+  t.match(command, { ok: true, value: { v: 1, id: sent.body.command.id, name: 'read' } }, 'the gateway receives the command');
+  await gw.publishAsync(topicFor('gw-a', 'commandReply'), encodePayload({ v: 1, id: sent.body.command.id, ok: true, result: { p: 1234 }, t: Date.now() }), { qos: 1 });
+  await eventually(async () => (await reader('GET', `/api/v1/gateways/gw-a/commands/${sent.body.command.id}`)).body.reply !== null, 'command reply recorded');
+  t.match((await reader('GET', `/api/v1/gateways/gw-a/commands/${sent.body.command.id}`)).body.reply, { ok: true, result: { p: 1234 } });
+  t.match(await admin('POST', '/api/v1/gateways/gw-a/commands', { name: 'reboot' }), { status: 400, body: { error: { message: /name/ } } }, 'an unknown command is refused');
 
   const quarantine = await reader('GET', '/api/v1/quarantine');
   t.match(quarantine.body, { total: 1, entries: [{ gatewayId: 'gw-a', reason: /not JSON/ }] });

@@ -1,6 +1,7 @@
 // Every built-in resource's routes, in one list (the alert routes are mounted by the models
 // through startCollector's `routes`).
 import type { Route } from '../router.js';
+import { commandRoutes } from './commands.js';
 import { enrollRoutes } from './enroll.js';
 import { enterpriseRoutes } from './enterprises.js';
 import { facilityRoutes } from './facilities.js';
@@ -15,6 +16,7 @@ import { viewRoutes } from './views.js';
 export const BUILTIN_ROUTES: Route[] = [
   ...healthRoutes,
   ...gatewayRoutes,
+  ...commandRoutes,
   ...enrollRoutes,
   ...enterpriseRoutes,
   ...facilityRoutes,

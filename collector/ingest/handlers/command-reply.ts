@@ -1,4 +1,4 @@
-// Replies to operator commands. Nothing stores them yet: they are logged for the operator.
+// Replies to operator commands, matched to the command they answer (commands/command-service.ts).
 import { formatIssues, parseMessage } from '../../../protocol/index.js';
 import type { Handler } from '../context.js';
 
@@ -6,5 +6,6 @@ export const handleCommandReply: Handler = async (ctx, message) => {
   const parsed = parseMessage('commandReply', message.payload);
   if (!parsed.ok) return ctx.quarantine(message, formatIssues(parsed.errors));
   const reply = parsed.value;
-  ctx.log.info({ gatewayId: message.gatewayId, id: reply.id, ok: reply.ok, error: reply.error }, 'command reply');
+  const known = ctx.onCommandReply(message.gatewayId, reply, message.receivedAt);
+  ctx.log.info({ gatewayId: message.gatewayId, id: reply.id, ok: reply.ok, error: reply.error, known }, 'command reply');
 };
