@@ -1,16 +1,17 @@
-// A collector with the page, three registered enterprises and a day of readings that
+// A collector with the page, four registered enterprises and a day of readings that
 // arrived the real way: mqtt.js clients play the gateways and publish protocol batches,
-// and each batch counts as fed only when the collector's application ack covers it.
+// each counted as fed only when the collector's application ack covers it, and the
+// models turn them into alerts.
 import type { MqttClient } from 'mqtt';
 import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js';
 import { hashPassword } from '../../collector/broker/secrets.js';
-import type { RunningCollector } from '../../collector/index.js';
+import type { RunningCollector, StoredEvent } from '../../collector/index.js';
+import { createEngine, type Engine } from '../../collector/models/engine.js';
 import { createApiToken } from '../../collector/http/auth.js';
 import { alertRoutes } from '../../collector/http/routes/alerts.js';
 import { createAlertService, type AlertService } from '../../collector/alerts/service.js';
 import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
-import type { AlertEvent } from '../../collector/models/contract.js';
-import { DAY_MINUTES, dayStart, enterpriseOf, MINUTE_MS, plantReadings, SITES, STEEL, type Violation } from './site.js';
+import { DAY_MINUTES, enterpriseOf, MINUTE_MS, plantReadings, SITES, type Violation } from './site.js';
 
 /** Where the violation sits in the steel plant's day (minutes from the day's start). */
 export const VIOLATION: Violation = { fromMinute: 19 * 60, toMinute: 19 * 60 + 45 };
@@ -23,23 +24,42 @@ export interface Stand {
   pageUrl: string;
   token: string;
   collector: RunningCollector;
-  /** The treatment-off alert over VIOLATION at the steel plant. */
+  /** The treatment-off alert the model raised over VIOLATION at the steel plant. */
   alertId: number;
   stop(): Promise<void>;
 }
 
 export async function startStand(): Promise<Stand> {
   const temp = tempDir();
-  // The alert service is built on the collector's store once it is open; the routes ask for it per request.
+  // The models on, composed as bench/lib/collector-with-models.ts does until the collector
+  // wires them itself: stored readings → live engine → alert service → store; the alert
+  // routes act through the same service.
   let alerts: AlertService | null = null;
-  const collector = await startTestCollector(temp.db, { routes: alertRoutes(() => alerts!) });
+  let engine: Engine | null = null;
+  const collector = await startTestCollector(temp.db, {
+    routes: alertRoutes(() => alerts!),
+    analysis: { onStored: (event: StoredEvent) => engine?.onStored(event) },
+  });
   const store = collector.store;
   alerts = createAlertService({ store, clock: Date.now });
+  engine = createEngine({
+    source: {
+      minutes: (facility, from, to) => store.minutes(facility, from, to),
+      facilities: () => store.facilityInfos(),
+      enterprises: () => store.enterpriseInfos(),
+      orders: () => store.orders(),
+      notices: () => store.notices(),
+    },
+    sink: alerts.sink,
+    now: Date.now,
+    tickMs: 0, // evaluated on flush(), once the day is stored
+  });
   const now = Date.now();
   for (const site of SITES) {
     await store.importEnterprise(enterpriseOf(site), now);
     await store.setGatewayPassword(site.gatewayId, hashPassword(PASSWORD));
   }
+  engine.reload();
   const token = await createApiToken(store, 'admin', 'browser test', now);
   const gateways: MqttClient[] = [];
   for (const site of SITES.filter((s) => s.day !== 'offline')) {
@@ -54,15 +74,16 @@ export async function startStand(): Promise<Stand> {
     await client.publishAsync(topicFor(site.gatewayId, 'data'), batchPayload(site.gatewayId, readings), { qos: 1 });
     await acked;
   }
-  // As the live engine reports it (its sink is the alert service).
-  await alerts.sink.upsert(violationAlert(now), { late: false });
+  await engine.flush();
   const [raised] = await alerts.list({ model: 'treatment-off' });
+  if (!raised) throw new Error('the treatment-off model did not see the injected violation');
   return {
     pageUrl: collector.httpUrl,
     token,
     collector,
     alertId: raised!.id,
     async stop() {
+      await engine!.close();
       await Promise.all(gateways.map((g) => g.endAsync()));
       await collector.stop();
       temp.cleanup();
@@ -70,23 +91,3 @@ export async function startStand(): Promise<Stand> {
   };
 }
 
-/** The treatment-off event for VIOLATION, as collector/models/treatment-off reports one. */
-function violationAlert(now: number): AlertEvent {
-  const from = dayStart(now, DAY_MINUTES) + VIOLATION.fromMinute * MINUTE_MS;
-  const to = dayStart(now, DAY_MINUTES) + VIOLATION.toMinute * MINUTE_MS;
-  const dwellMin = 10;
-  return {
-    model: 'treatment-off',
-    key: `treatment-off:${STEEL.id}-dust:${from}`,
-    enterpriseId: STEEL.id,
-    facilities: [`${STEEL.id}-kiln`, `${STEEL.id}-dust`],
-    severity: 'critical',
-    from,
-    to,
-    ended: true,
-    evidence: { productionPowerW: 421_300, treatmentPowerW: 500, treatmentOffBelowW: 5_000, dwellMin },
-    declared: false,
-    message: '1号除尘风机 off while 1号窑炉 ran',
-    detectedAt: from + dwellMin * MINUTE_MS,
-  };
-}

@@ -3,7 +3,7 @@
 // dictionaries having the same keys.
 import t from 'tap';
 import { createApiToken } from '../../collector/http/auth.js';
-import { CEMENT, STEEL } from './site.js';
+import { CEMENT, GLASS, PAINT, STEEL } from './site.js';
 import { startStand, VIOLATION, type Stand } from './stand.js';
 
 let stand: Stand;
@@ -49,7 +49,8 @@ t.test('web dictionaries – Chinese and English have the same keys', async (t) 
 t.test('views – overview states and the series numbers', async (t) => {
   const overview = JSON.parse((await get('/api/v1/views/overview')).text);
   t.same(overview.totals.byState, { tandem: 1, alert: 1, gap: 1, offline: 1 });
-  t.same([overview.totals.open, overview.totals.overdue], [1, 0], 'the open alert, not yet overdue');
+  t.same([overview.totals.open, overview.totals.overdue], [3, 0], 'treatment-off at the steel plant, data-gap for each silent meter; none overdue yet');
+  t.same(overview.enterprises.map((e: { id: string; openAlerts: number }) => [e.id, e.openAlerts]).sort(), [[CEMENT.id, 0], [GLASS.id, 2], [PAINT.id, 0], [STEEL.id, 1]].sort());
   const steel = overview.enterprises.find((e: { id: string }) => e.id === STEEL.id);
   t.same(steel.facilities.map((f: { kind: string }) => f.kind), ['production', 'treatment']);
   t.ok(Date.now() - steel.lastDataAt < 3 * 60_000, 'newest data is the last minute fed');
@@ -104,10 +105,12 @@ t.test('alerts – filters, and a step the state does not allow is refused with 
   t.same(await ids(`?enterprise=${STEEL.id}&state=open,acknowledged`), [stand.alertId]);
   t.same(await ids('?model=treatment-off'), [stand.alertId]);
   t.same(await ids(`?enterprise=${CEMENT.id}`), []);
-  t.same((await list('?model=data-gap')).alerts, []);
+  t.same((await list('?model=data-gap')).alerts.map((a: { enterpriseId: string }) => a.enterpriseId), [GLASS.id, GLASS.id], 'one data-gap alert per silent meter');
+  t.same(await ids('?model=night-production'), []);
   t.match((await list('?state=opened')).error.message, /state: 'opened' is not one of open, acknowledged, dispatched, closed/);
   const alert = JSON.parse((await get(`/api/v1/alerts/${stand.alertId}`)).text);
   t.same([alert.state, alert.overdue, alert.evidence.dwellMin], ['open', false, 10], 'one alert with its evidence');
+  t.equal(alert.to - alert.from, (VIOLATION.toMinute - VIOLATION.fromMinute) * 60_000, 'the model found the whole injected window');
   const dispatch = await post(`/api/v1/alerts/${stand.alertId}/dispatch`, {});
   t.equal(dispatch.status, 409);
   t.match(dispatch.body.error?.message, /alert \d+ is open; it cannot be dispatched; acknowledge it first/);
