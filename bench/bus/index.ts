@@ -12,7 +12,7 @@ import type { Benchmark, Figure } from '../harness.js';
 import { meterId } from '../lib/collector-process.js';
 import { simMeters, startSimBus } from '../lib/sim-process.js';
 import { sleep } from '../lib/stats.js';
-import { BAUD, LINE_NOTE, meterLineMs } from '../lib/line.js';
+import { BAUD, LINE_NOTE, meterLineMs, simulatorExchangeMs } from '../lib/line.js';
 
 /** Meters on the line (quick: one of each profile). */
 const METERS = 16;
@@ -27,9 +27,10 @@ interface Plan {
 }
 
 /** Setup → run → teardown of one contender; returns achieved and line-maximum readings/s. */
-async function measure(plan: Plan, cycles: number, count: number): Promise<{ achieved: number; line: number }> {
+async function measure(plan: Plan, cycles: number, count: number): Promise<{ achieved: number; line: number; simLine: number }> {
   const meters = simMeters(count, PROFILE_IDS);
   const lineCycleMs = meters.reduce((ms, m) => ms + meterLineMs(m.profile, plan.gapFill, plan.maxRegisters), 0);
+  const simCycleMs = meters.reduce((ms, m) => ms + meterLineMs(m.profile, plan.gapFill, plan.maxRegisters, simulatorExchangeMs), 0);
   const pollIntervalS = Math.ceil((lineCycleMs * 1.5) / 1000);
   const sim = await startSimBus('rtu-over-tcp', meters, BAUD);
   // The scheduler reads maxRegistersPerRead from the shared profile; lowered here for this contender only.
@@ -53,7 +54,7 @@ async function measure(plan: Plan, cycles: number, count: number): Promise<{ ach
       readings += inCycle.length;
       busyMs += Math.max(...inCycle) - tick;
     }
-    return { achieved: (readings * 1000) / busyMs, line: (count * 1000) / lineCycleMs };
+    return { achieved: (readings * 1000) / busyMs, line: (count * 1000) / lineCycleMs, simLine: (count * 1000) / simCycleMs };
   } finally {
     await poller.stop();
     for (const [id, max] of saved) (getProfile(id) as { maxRegistersPerRead: number }).maxRegistersPerRead = max;
@@ -70,13 +71,18 @@ export const benchmark: Benchmark = {
     const merged = await measure({ gapFill: DEFAULT_GAP_FILL }, cycles, count);
     const single = await measure({ gapFill: 0, maxRegisters: UNMERGED_MAX_REGISTERS }, cycles, count);
     const workload = `${count} meters (${PROFILE_IDS.join(', ')}), RTU over TCP at ${BAUD} 8N1 with line-speed emulation, ${cycles} cycle(s)`;
-    const lineNote = (line: number) => `line maximum ${line.toFixed(2)} readings/s: ${LINE_NOTE}`;
+    const lineNote = (r: { achieved: number; line: number; simLine: number }) =>
+      `line maximum ${r.line.toFixed(2)} readings/s: ${LINE_NOTE}; the simulator's own timing allows ${r.simLine.toFixed(2)}/s (${((r.achieved / r.simLine) * 100).toFixed(1)} % used)`;
     const mergedShare = merged.achieved / merged.line;
     const singleShare = single.achieved / single.line;
     return [
       { what: 'readings/s achieved, merged reads', workload, value: merged.achieved, unit: '/s', baseline: { name: 'one request per quantity', value: single.achieved }, better: 'higher', note: `gapFill ${DEFAULT_GAP_FILL}, profile maxRegistersPerRead` },
-      { what: 'share of the line maximum, merged reads', workload, value: mergedShare * 100, unit: '%', target: `≥ ${TARGET_SHARE * 100}`, meets: mergedShare >= TARGET_SHARE, better: 'higher', note: lineNote(merged.line) },
-      { what: 'share of the line maximum, one request per quantity', workload, value: singleShare * 100, unit: '%', target: `≥ ${TARGET_SHARE * 100}`, meets: singleShare >= TARGET_SHARE, better: 'higher', note: `gapFill 0, maxRegistersPerRead ${UNMERGED_MAX_REGISTERS}; ${lineNote(single.line)}` },
+      { what: 'share of the line maximum, merged reads', workload, value: mergedShare * 100, unit: '%', target: `≥ ${TARGET_SHARE * 100}`, meets: mergedShare >= TARGET_SHARE, better: 'higher', note: lineNote(merged) },
+      {
+        what: "share of the simulator's line timing, merged reads", workload, value: (merged.achieved / merged.simLine) * 100, unit: '%', target: `≥ ${TARGET_SHARE * 100}`,
+        meets: merged.achieved / merged.simLine >= TARGET_SHARE, better: 'higher', note: 'the stricter figure: what is left is the agent\'s own time between a reply and its next request',
+      },
+      { what: 'share of the line maximum, one request per quantity', workload, value: singleShare * 100, unit: '%', target: `≥ ${TARGET_SHARE * 100}`, meets: singleShare >= TARGET_SHARE, better: 'higher', note: `gapFill 0, maxRegistersPerRead ${UNMERGED_MAX_REGISTERS}; ${lineNote(single)}` },
     ] satisfies Figure[];
   },
 };

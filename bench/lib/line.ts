@@ -20,12 +20,21 @@ export function readExchangeMs(registers: number): number {
   return (REQUEST_BYTES + replyBytes(registers) + 2 * GAP_CHARS) * CHAR_MS;
 }
 
-/** Line time of one meter's reads as the agent plans them (ms). */
-export function meterLineMs(profileId: string, gapFill: number, maxRegisters?: number): number {
+/**
+ * What `tandem sim bus` holds a read for (firmware-sim/modbus/line-timing.ts exchangeMs):
+ * request, one 3.5-character turnaround, reply — no silence after the reply, so a master
+ * that sends its next request at once gets more than the spec's line maximum.
+ */
+export function simulatorExchangeMs(registers: number): number {
+  return (REQUEST_BYTES + replyBytes(registers) + GAP_CHARS) * CHAR_MS;
+}
+
+/** Line time of one meter's reads as the agent plans them (ms), by the spec or as the simulator times them. */
+export function meterLineMs(profileId: string, gapFill: number, maxRegisters?: number, exchange: (registers: number) => number = readExchangeMs): number {
   const profile = getProfile(profileId);
   const points = QUANTITY_NAMES.flatMap((q): [Quantity, ProfilePoint][] => (profile.points[q] ? [[q, profile.points[q]!]] : []));
   const blocks = planBlocks(points, { gapFill, maxRegisters: maxRegisters ?? profile.maxRegistersPerRead, refused: () => false });
-  return blocks.reduce((ms, b) => ms + readExchangeMs(b.count), 0);
+  return blocks.reduce((ms, b) => ms + exchange(b.count), 0);
 }
 
 export const LINE_NOTE = `(8 + 5 + 2n bytes + 2 × 3.5 chars) × ${CHAR_MS.toFixed(3)} ms per read; the simulator holds a reply for request + 3.5 chars + reply`;
