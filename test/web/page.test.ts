@@ -57,7 +57,13 @@ if (!existsSync(CHROMIUM)) {
     t.equal(await page.textContent(`tr[data-enterprise="${STEEL.id}"] .badge`), '告警', 'a plant with an open alert is in alert');
     t.equal(await page.textContent(`tr[data-enterprise="${STEEL.id}"] td:nth-child(5)`), '1', 'its open alert is counted');
     t.equal(await page.evaluate(() => localStorage.getItem('tandem.token')), stand.token, 'the token is kept');
+    t.same(await page.$$eval('tr[data-enterprise]', (rows) => rows.map((r) => (r as HTMLElement).dataset.enterprise)), [PAINT.id, STEEL.id, GLASS.id, CEMENT.id], 'most urgent first');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png') });
+    await page.click('a.stat[href="#/overview?state=gap"]');
+    await page.waitForSelector('h1:has-text("数据中断")');
+    t.same(await page.$$eval('tr[data-enterprise]', (rows) => rows.map((r) => (r as HTMLElement).dataset.enterprise)), [GLASS.id], 'a state card narrows the list');
+    await page.click('a.stat[href="#/overview"]');
+    await page.waitForSelector(`tr[data-enterprise="${STEEL.id}"]`);
   });
 
   t.test('web page – an enterprise shows both curves drawn with data', async (t) => {

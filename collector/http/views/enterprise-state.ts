@@ -3,7 +3,8 @@
 // any model but data-gap) > data gap (a metered facility silent) > running in tandem.
 import { MINUTE_MS } from './power-series.js';
 
-export const ENTERPRISE_STATES = ['tandem', 'alert', 'gap', 'offline'] as const;
+/** Most urgent first. */
+export const ENTERPRISE_STATES = ['offline', 'alert', 'gap', 'tandem'] as const;
 export type EnterpriseState = (typeof ENTERPRISE_STATES)[number];
 
 /** DESIGN.md data-gap: a meter silent ≥ max(3 poll intervals, 5 min) is a gap. */

@@ -1,5 +1,5 @@
 // The overview: each enterprise's state, its facilities, open and overdue alerts and its
-// newest data, with totals for the cards at the top of the page.
+// newest data, most urgent first, with totals for the cards at the top of the page.
 import type { Store } from '../../store/store.js';
 import { activeAlerts } from './alert-reader.js';
 import { ENTERPRISE_STATES, enterpriseState } from './enterprise-state.js';
@@ -42,6 +42,9 @@ export async function overview(store: Store, now: number) {
       };
     }),
   );
+  // The operator's worklist order: most urgent state first, then most overdue, then most open.
+  const urgency = (r: (typeof rows)[number]) => ENTERPRISE_STATES.indexOf(r.state);
+  rows.sort((a, b) => urgency(a) - urgency(b) || b.overdueAlerts - a.overdueAlerts || b.openAlerts - a.openAlerts || a.name.localeCompare(b.name, 'zh'));
   const byState = Object.fromEntries(ENTERPRISE_STATES.map((s) => [s, rows.filter((r) => r.state === s).length]));
   const totals = { enterprises: rows.length, byState, open: alerts.length, overdue: alerts.filter((a) => a.overdue).length };
   return { now, totals, enterprises: rows };
