@@ -2,6 +2,7 @@
 // the collector, health every interval. stop() shuts down in the order that loses
 // nothing: polling first (its last readings are committed), then the uplink (offline
 // state published, clean disconnect), then the outbox file.
+import { SCHEMA_VERSION } from '../protocol/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import type { AgentConfig } from './config/schema.js';
 import { remoteConfigPath } from './config/load.js';
@@ -63,6 +64,7 @@ export function startAgent(config: AgentConfig, logger: Logger = createLogger('a
           reply: (reply) => uplink.send('commandReply', reply),
           logger,
         }),
+      commandRefused: (id, error) => uplink.send('commandReply', { v: SCHEMA_VERSION, id, ok: false, error: error.slice(0, 1000), t: Date.now() }),
     },
   });
   const ready = remote.start();

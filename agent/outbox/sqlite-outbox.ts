@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Reading, SeqRange } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
+import { defineErrors } from '../../lib/errors.js';
 import type { NewReading, Outbox, OutboxLimits, OutboxStats, PendingGap } from './outbox.js';
 import { decodeRow, encodeRow } from './row-codec.js';
 import { createLimiter } from './limits.js';
@@ -25,14 +26,27 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
+export const outboxErrors = defineErrors({
+  TANDEM_AGENT_OUTBOX_UNUSABLE: 'the outbox file cannot be created or opened, or is not an outbox',
+});
+
+function openDatabase(path: string): Database.Database {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // FULL: a reading counts as taken only once it would survive a power cut, not just kill -9.
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    throw outboxErrors.error('TANDEM_AGENT_OUTBOX_UNUSABLE', `outbox ${path}: ${(error as Error).message}`);
+  }
+}
+
 export function openSqliteOutbox(options: SqliteOutboxOptions): Outbox {
   const now = options.now ?? Date.now;
-  mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  // FULL: a reading counts as taken only once it would survive a power cut, not just kill -9.
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
+  const db = openDatabase(options.path);
 
   const meterIds = new Map<string, number>();
   const meterNames = new Map<number, string>();

@@ -1,6 +1,6 @@
 // One dispatcher for what the collector sends the agent: one handler per message kind.
 // A message that does not parse is logged and dropped; it never stops the agent.
-import { COLLECTOR_STATE_TOPIC, parseMessage, parseSeq, parseTopic, formatIssues, type Ack, type Command, type State } from '../../protocol/index.js';
+import { COLLECTOR_STATE_TOPIC, decodePayload, parseMessage, parseSeq, parseTopic, formatIssues, type Ack, type Command, type State } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SeqRange } from '../../protocol/index.js';
 
@@ -10,6 +10,8 @@ export interface InboundHandlers {
   /** The raw payload: the remote-config module validates it and acks even a rejected one. */
   config(payload: Buffer): void;
   command(command: Command): void;
+  /** A command that does not validate but carries an id: answer it with the reason. */
+  commandRefused(id: string, reason: string): void;
 }
 
 export function createDispatcher(gatewayId: string, handlers: InboundHandlers, logger: Logger) {
@@ -35,8 +37,14 @@ export function createDispatcher(gatewayId: string, handlers: InboundHandlers, l
         return;
       case 'command': {
         const command = parseMessage('command', payload);
-        if (!command.ok) return void logger.warn({ topic, errors: formatIssues(command.errors) }, 'ignored a malformed command');
-        return handlers.command(command.value);
+        if (command.ok) return handlers.command(command.value);
+        const reason = formatIssues(command.errors);
+        logger.warn({ topic, errors: reason }, 'refused a malformed command');
+        // Answer it when it names an id the collector can match the refusal to.
+        const decoded = decodePayload(payload);
+        const id = decoded.ok ? (decoded.value as { id?: unknown }).id : undefined;
+        if (typeof id === 'string' && id.length > 0 && id.length <= 64) handlers.commandRefused(id, `malformed command: ${reason}`);
+        return;
       }
       default:
         return;

@@ -19,7 +19,7 @@ export interface UplinkOptions {
   logger: Logger;
   agentVersion: string;
   configVersion: () => number | null;
-  handlers: Pick<InboundHandlers, 'config' | 'command'>;
+  handlers: Pick<InboundHandlers, 'config' | 'command' | 'commandRefused'>;
 }
 
 export interface UplinkStatus {

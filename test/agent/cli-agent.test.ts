@@ -61,6 +61,16 @@ t.test('tandem agent run --config – an invalid file fails at start naming the 
   t.match(third.stderr, /bad\.yaml: not valid YAML or JSON/);
 });
 
+t.test('tandem agent --config – an outbox that is not an outbox is named, and left alone', async (t) => {
+  const file = join(dir, 'junk.yaml');
+  writeFileSync(join(dir, 'junk.db'), 'not a database, just text that SQLite will refuse to open as one\n'.repeat(100));
+  writeFileSync(file, 'gatewayId: gw-1\nmqtt: { url: "mqtt://127.0.0.1:1" }\npoll: { pollIntervalS: 15, buses: [] }\noutbox: { path: junk.db }\n');
+  const result = await runTandem(['agent', '--config', file]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /TANDEM_AGENT_OUTBOX_UNUSABLE: outbox .*junk\.db: file is not a database/);
+  t.match(readFileSync(join(dir, 'junk.db'), 'utf8'), /^not a database/, 'the file is untouched');
+});
+
 t.test('tandem agent status – without a running agent says so, and names an unreadable outbox', async (t) => {
   const file = join(dir, 'idle.yaml');
   writeFileSync(file, 'gatewayId: gw-1\nmqtt: { url: "mqtt://127.0.0.1:1" }\npoll: { pollIntervalS: 15, buses: [] }\noutbox: { path: idle.db }\n');

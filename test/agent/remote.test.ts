@@ -90,6 +90,7 @@ for (const [name, makeBroker] of TEST_BROKERS) {
       t.match(await command('set-log-level', { level: 'loud' }), { ok: false, error: /args\.level must be one of/ });
       t.match(await command('set-log-level', { level: 'info' }), { ok: true });
       t.match(await command('republish-state', {}), { ok: true });
+      t.match(await command('reboot', {}), { ok: false, error: /malformed command: name: / }, 'an unknown command is refused with the reason');
       t.match(await command('write', { meter: 'm1', address: 0, values: [1] }), { ok: false, error: /allowWrites: true in .*agent\.yaml/ });
     });
 

@@ -31,7 +31,7 @@ async function rig(broker: TestBroker, overrides: Parameters<typeof testAgentCon
   const outbox = openSqliteOutbox({ ...config.outbox, ...limits });
   const collector = await startStandInCollector(broker.url, gw);
   const logger = createLogger('agent', 'warn');
-  const uplink = createUplink({ config, outbox, logger, agentVersion: 'test', configVersion: () => null, handlers: { config() {}, command() {} } });
+  const uplink = createUplink({ config, outbox, logger, agentVersion: 'test', configVersion: () => null, handlers: { config() {}, command() {}, commandRefused() {} } });
   let closed = false;
   return {
     outbox, uplink, collector,
@@ -148,7 +148,7 @@ t.test('uplink – connects over TLS, trusting the CA file named in the config',
   const config = testAgentConfig(broker.url, gw);
   config.mqtt.ca = files.cert;
   const outbox = openSqliteOutbox(config.outbox);
-  const uplink = createUplink({ config, outbox, logger: createLogger('agent', 'silent'), agentVersion: 'test', configVersion: () => null, handlers: { config() {}, command() {} } });
+  const uplink = createUplink({ config, outbox, logger: createLogger('agent', 'silent'), agentVersion: 'test', configVersion: () => null, handlers: { config() {}, command() {}, commandRefused() {} } });
   t.teardown(async () => {
     await uplink.stop();
     outbox.close();
