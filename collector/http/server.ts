@@ -1,15 +1,9 @@
 // The HTTP API (node:http, JSON under /api/v1/). Every error is {error:{code, message}}
 // with a message that says what to fix; unexpected failures are logged and answered 500.
 import http from 'node:http';
-import type { Logger } from '../../lib/logger.js';
 import { TandemError } from '../../lib/errors.js';
-import type { MessageBus } from '../broker/message-bus.js';
-import type { CommandService } from '../commands/command-service.js';
-import type { ConfigService } from '../config-service/config-service.js';
 import { collectorError, HTTP_STATUS, type CollectorErrorCode } from '../errors.js';
-import type { Ingest } from '../ingest/ingest.js';
 import { listen } from '../listen.js';
-import type { Store } from '../store/store.js';
 import { authorize } from './auth.js';
 import { matchRoute, type ApiContext, type Route } from './router.js';
 import { BUILTIN_ROUTES } from './routes/index.js';
@@ -18,17 +12,11 @@ import { serveWeb } from './routes/web.js';
 /** Largest request body accepted (bytes): a bulk import of many enterprises fits. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export interface HttpServerOptions {
+/** What the routes see (ApiContext, less the clock), where to listen, and extra routes. */
+export interface HttpServerOptions extends Omit<ApiContext, 'now'> {
   host: string;
   port: number;
-  store: Store;
-  ingest: Ingest;
-  bus: MessageBus;
-  config: ConfigService;
-  commands: CommandService;
-  publicMqttUrl: string;
   routes: Route[];
-  log: Logger;
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; close(): Promise<void> }> {
