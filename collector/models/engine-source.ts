@@ -84,15 +84,15 @@ export async function loadWindow(
   book: LevelBook,
   baselines: Map<string, OrderBaseline | null>,
   firstMinutes: Map<string, number>,
-  from: number,
-  to: number,
+  /** Minutes in [from, to); readings in [readFrom, to) (readFrom ≥ to: none). */
+  range: { from: number; readFrom: number; to: number },
   timeZone: string,
-  withReadings: boolean,
 ): Promise<EnterpriseData> {
+  const { from, readFrom, to } = range;
   const facilities = registry.facilitiesOf.get(enterprise.id) ?? [];
   const minutes = new Map<string, FacilityMinute[]>();
   for (const f of facilities) minutes.set(f.id, await source.minutes(f.id, from, to));
-  const readings = withReadings && source.readings ? await source.readings(facilities.map((f) => f.id), from, to) : [];
+  const readings = source.readings && readFrom < to ? await source.readings(facilities.map((f) => f.id), readFrom, to) : [];
   for (const order of registry.orders) {
     if (baselines.has(order.id) || !order.enterpriseIds.includes(enterprise.id) || order.to <= from || order.from >= to) continue;
     const w = baselineWindow(order);

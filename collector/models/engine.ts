@@ -100,6 +100,8 @@ export function createEngine(options: EngineOptions): Engine {
   const daily = models.filter((m) => m.kind !== 'realtime');
   const lookback = (m: Model) => m.lookbackMs(m.defaults);
   const realtimeLookback = Math.max(MINUTE_MS, ...realtime.map(lookback));
+  const readingsLookback = Math.max(MINUTE_MS, ...realtime.filter((m) => m.readsReadings).map(lookback));
+  const modelOf = (id: string) => models.find((m) => m.id === id)!;
   const dailyLookback = Math.max(0, ...daily.map(lookback));
   const lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
   const quarters = new QuarterCache(source);
@@ -197,7 +199,7 @@ export function createEngine(options: EngineOptions): Engine {
     state.book.forget(facility, day);
     for (const [d, old] of before) {
       if (d < day) continue;
-      await quarters.ensure(facility, state.book.learningDays(d), state.timeZone);
+      await ensureDay(state, facility, d);
       const now = state.book.learnedAt(facility, d);
       if (JSON.stringify(now) !== JSON.stringify(old)) {
         markDirty(state, d, state.watermark);
@@ -212,10 +214,16 @@ export function createEngine(options: EngineOptions): Engine {
     for (const o of registry!.orders) if (o.enterpriseIds.includes(state.info.id) && o.from < to && o.to > from) windows.push(baselineWindow(o));
     for (const w of windows) {
       for (const day of localDaysBetween(w.from, w.to, state.timeZone)) {
-        const days = state.book.learningDays(day);
-        for (const f of facilities) await quarters.ensure(f.id, days, state.timeZone);
+        for (const f of facilities) await ensureDay(state, f.id, day);
       }
     }
+  }
+
+  /** Loads what learning a facility's levels for one day reads: the days before, and the day itself while history is short. */
+  async function ensureDay(state: EnterpriseState, facility: string, day: number): Promise<void> {
+    if (!state.book.learns(facility)) return;
+    await quarters.ensure(facility, state.book.learningDays(day), state.timeZone);
+    if (state.book.needsOwnDay(facility, day)) await quarters.ensure(facility, [day], state.timeZone);
   }
 
   async function emit(state: EnterpriseState, events: AlertEvent[], previous: AlertEvent[], judged: (e: AlertEvent) => boolean): Promise<void> {
@@ -270,33 +278,43 @@ export function createEngine(options: EngineOptions): Engine {
       a = b = state.watermark;
     }
     const asOfLive = liveMinute === null ? state.watermark : Math.max(state.watermark, liveMinute);
+    // Minute series reach back the longest look-back; raw readings (many per minute) only
+    // as far as the rules that read them need.
     let lo = Math.min(a, b) - realtimeLookback;
+    let readFrom = Math.min(a, b) - readingsLookback;
     let hi = Math.min(state.watermark, Math.max(a, b) + realtimeLookback);
     const limit = lo - MAX_EXTENSION_MS;
+    const startOf = (model: Model) => (model.readsReadings ? readFrom : lo);
     let events: AlertEvent[] = [];
     for (;;) {
       await ensureLearning(state, lo, hi);
-      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, lo, hi, state.timeZone, true);
+      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: lo, readFrom, to: hi }, state.timeZone);
       const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= state.watermark ? asOfLive : hi });
       events = realtime.flatMap((m) => m.evaluate(input));
       stats.evaluations++;
-      const early = lo > limit && events.some((e) => e.from < lo + lookback(realtime.find((m) => m.id === e.model)!));
+      // A condition that begins within a look-back of where the data begins may have begun
+      // earlier: look further back, so its start (and key) is the one a longer window finds.
+      const early = events.filter((e) => {
+        const m = modelOf(e.model);
+        return e.from < startOf(m) + lookback(m) && startOf(m) > limit;
+      });
       const open = hi < state.watermark && events.some((e) => !e.ended && e.to >= hi);
-      if (!early && !open) break;
-      const span = hi - lo;
-      if (early) lo = Math.max(limit, lo - span);
-      if (open) hi = Math.min(state.watermark, hi + span);
+      if (early.length === 0 && !open) break;
+      if (early.some((e) => !modelOf(e.model).readsReadings)) lo = Math.max(limit, lo - (hi - lo));
+      if (early.some((e) => modelOf(e.model).readsReadings)) readFrom = Math.max(limit, readFrom - (hi - readFrom));
+      if (open) hi = Math.min(state.watermark, hi + (hi - lo));
+      lo = Math.min(lo, readFrom);
     }
     const ids = new Set(realtime.map((m) => m.id));
     const previous = [...state.emitted.values()].filter((e) => ids.has(e.model));
-    await emit(state, events, previous, (e) => e.from >= lo && e.from < hi);
+    await emit(state, events, previous, (e) => e.from >= startOf(modelOf(e.model)) && e.from < hi);
   }
 
   async function evaluateDay(state: EnterpriseState, day: number): Promise<void> {
     const to = localDayEnd(day, state.timeZone);
     const dataFrom = localDayStart(day - dailyLookback, state.timeZone);
     await ensureLearning(state, dataFrom, to);
-    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, dataFrom, to, state.timeZone, false);
+    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: dataFrom, readFrom: to, to }, state.timeZone);
     const input = buildInput(data, { from: day, to, dataFrom, asOf: to });
     const events = daily.flatMap((m) => m.evaluate(input));
     stats.dailyEvaluations++;

@@ -24,24 +24,36 @@ export class LevelBook {
     readonly timeZone: string,
   ) {}
 
-  /** The local day starts whose quarters learning for `dayStart` reads. */
+  /** The local days before `dayStart` whose quarters learning for it reads. */
   learningDays(dayStart: number): number[] {
     const days: number[] = [];
-    for (let d = localDayStart(dayStart - LEARN_DAYS * DAY_MS + DAY_MS / 2, this.timeZone); d <= dayStart; d = localDayEnd(d, this.timeZone)) {
+    for (let d = localDayStart(dayStart - LEARN_DAYS * DAY_MS + DAY_MS / 2, this.timeZone); d < dayStart; d = localDayEnd(d, this.timeZone)) {
       days.push(d);
     }
     return days;
+  }
+
+  /** Whether the facility has thresholds to learn (an operator may have set all three). */
+  learns(facility: string): boolean {
+    const t = this.facilities.get(facility)?.thresholds ?? {};
+    return t.offBelowW === undefined || t.runningAboveW === undefined || t.runningLevelW === undefined;
+  }
+
+  /** Whether the history before the day is too short, so the day itself is learned from too. */
+  needsOwnDay(facility: string, dayStart: number): boolean {
+    let quarters = 0;
+    for (const d of this.learningDays(dayStart)) quarters += this.quarters(facility, d).length;
+    return quarters < MIN_LEARN_QUARTERS;
   }
 
   learnedAt(facility: string, minute: number): LearnedLevels | null {
     const day = localDayStart(minute, this.timeZone);
     const key = `${facility}|${day}`;
     if (this.learned.has(key)) return this.learned.get(key)!;
-    const before: number[] = [];
-    const days = this.learningDays(day);
-    for (const d of days) if (d < day) for (const q of this.quarters(facility, d)) before.push(q);
-    if (before.length < MIN_LEARN_QUARTERS) for (const q of this.quarters(facility, day)) before.push(q);
-    const result = learnLevels(before);
+    const values: number[] = [];
+    for (const d of this.learningDays(day)) for (const q of this.quarters(facility, d)) values.push(q);
+    if (values.length < MIN_LEARN_QUARTERS) for (const q of this.quarters(facility, day)) values.push(q);
+    const result = learnLevels(values);
     this.learned.set(key, result);
     return result;
   }
@@ -49,9 +61,7 @@ export class LevelBook {
   levelsAt(facility: string, minute: number): Levels | undefined {
     const info = this.facilities.get(facility);
     if (!info) return undefined;
-    const t = info.thresholds ?? {};
-    const configured = t.offBelowW !== undefined && t.runningAboveW !== undefined && t.runningLevelW !== undefined;
-    return effectiveLevels(info, configured ? null : this.learnedAt(facility, minute));
+    return effectiveLevels(info, this.learns(facility) ? this.learnedAt(facility, minute) : null);
   }
 
   /** Forgets what was learned for days from `fromDay` on (late data changed their past). */

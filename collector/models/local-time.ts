@@ -5,8 +5,8 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from './model.js';
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-/** Offsets change at most every 15 min in any zone; cache per quarter hour. */
-const offsetCache = new Map<string, number>();
+/** Offsets change at most every 15 min in any zone; cache per zone and quarter hour. */
+const offsetCache = new Map<string, Map<number, number>>();
 const OFFSET_CACHE_LIMIT = 100_000;
 const QUARTER_MS = 15 * MINUTE_MS;
 
@@ -37,15 +37,16 @@ export function checkTimeZone(timeZone: string): string {
 /** Local wall time minus UTC at instant t (ms). */
 export function zoneOffsetMs(t: number, timeZone: string): number {
   const bucket = Math.floor(t / QUARTER_MS) * QUARTER_MS;
-  const key = `${timeZone}|${bucket}`;
-  const cached = offsetCache.get(key);
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  const cached = zone.get(bucket);
   if (cached !== undefined) return cached;
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(bucket)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   const offset = wall - bucket;
-  if (offsetCache.size > OFFSET_CACHE_LIMIT) offsetCache.clear();
-  offsetCache.set(key, offset);
+  if (zone.size > OFFSET_CACHE_LIMIT) zone.clear();
+  zone.set(bucket, offset);
   return offset;
 }
 

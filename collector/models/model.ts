@@ -51,7 +51,7 @@ export interface ModelInput {
   notices: Notice[];
   /** Pre-order baselines by order id, for this enterprise. */
   baselines: Map<string, OrderBaseline>;
-  /** Raw readings in [dataFrom, to), time-ordered, for meter-integrity. */
+  /** Raw readings, time-ordered, for models that read them (readsReadings): at least their look-back before `to`. */
   readings: FacilityReading[];
   config: ModelConfig;
   /** IANA zone of the enterprise's local day. */
@@ -64,6 +64,8 @@ export interface Model {
   /** One line for the catalogue and the API. */
   summary: string;
   defaults: Params;
+  /** Reads raw readings (input.readings), not only minute series: the engine loads them for it. */
+  readsReadings?: boolean;
   /** How much data before `from` the rule needs (ms), e.g. its dwell or its history. */
   lookbackMs(params: Params): number;
   /** The shortest condition it reports (ms); 0 for day-level models. Scoring uses it. */

@@ -36,6 +36,9 @@ test('model catalogue – the registry lists the 13 DESIGN.md models in order, a
   );
   t.same([...folders].sort(), [...DESIGN_IDS].sort(), 'one folder per registered model, no other folders');
   t.equal(new Set(MODELS.map((m) => m.id)).size, MODELS.length, 'ids are unique');
+  const catalogue = readFileSync(join(MODELS_DIR, 'README.md'), 'utf8');
+  const rows = [...catalogue.matchAll(/^\| \[`([a-z-]+)`\]/gm)].map((m) => m[1]);
+  t.same(rows, DESIGN_IDS, 'collector/models/README.md has a catalogue row for each, in order');
 });
 
 test('model catalogue – every folder has its model, a README of the fixed sections, golden cases and a test', async (t) => {

@@ -10,43 +10,62 @@ import type { Quantity } from '../../../protocol/index.js';
 
 const KINDS = ['phase-lost', 'reversed-power', 'counter-backwards', 'frozen', 'out-of-range'] as const;
 type Kind = (typeof KINDS)[number];
+/** One bit per kind, in KINDS order: a reading's conditions as a number, no allocation. */
+const BIT = Object.fromEntries(KINDS.map((k, i) => [k, 1 << i])) as Record<Kind, number>;
 
-const PHASES: Quantity[] = ['u1', 'u2', 'u3'];
-const CURRENTS: Quantity[] = ['i1', 'i2', 'i3'];
 const FROZEN_QUANTITIES: Quantity[] = ['u1', 'u2', 'u3', 'i1', 'i2', 'i3', 'p'];
 /** Counter resolution (kWh): a smaller step back is rounding, not a meter fault. */
 const COUNTER_EPSILON_KWH = 0.001;
 
-function value(r: FacilityReading, q: Quantity): number | undefined {
-  return r.quality?.[q] ? undefined : r.values[q];
+type Values = FacilityReading['values'];
+
+/** The reading's values without those flagged bad (most readings have no flags: no copy). */
+function usable(r: FacilityReading): Values {
+  if (!r.quality) return r.values;
+  const out: Values = { ...r.values };
+  for (const q of Object.keys(r.quality) as Quantity[]) delete out[q];
+  return out;
 }
 
-/** The conditions one reading shows, given the meter's previous reading. */
-function conditions(r: FacilityReading, prev: FacilityReading | undefined, p: Params): Set<Kind> {
-  const out = new Set<Kind>();
-  const u = PHASES.map((q) => value(r, q)).filter((v): v is number => v !== undefined);
-  if (u.length === 3 && Math.min(...u) < p.phaseLostBelowV! && Math.max(...u) > p.phaseLiveAboveV!) out.add('phase-lost');
-  const power = value(r, 'p');
-  if (power !== undefined && power < -p.reversedBelowW!) out.add('reversed-power');
-  const ei = value(r, 'ei');
-  const prevEi = prev && value(prev, 'ei');
-  if (ei !== undefined && prevEi !== undefined && ei < prevEi - COUNTER_EPSILON_KWH) out.add('counter-backwards');
-  const f = value(r, 'f');
-  const pf = value(r, 'pf');
-  const currents = CURRENTS.map((q) => value(r, q)).filter((v): v is number => v !== undefined);
+/** The conditions one reading shows (BIT flags), given the meter's previous reading's values. */
+function conditions(v: Values, prev: Values | undefined, p: Params): number {
+  let out = 0;
+  const { u1, u2, u3, p: power, ei, f, pf } = v;
+  if (u1 !== undefined && u2 !== undefined && u3 !== undefined) {
+    if (Math.min(u1, u2, u3) < p.phaseLostBelowV! && Math.max(u1, u2, u3) > p.phaseLiveAboveV!) out |= BIT['phase-lost'];
+  }
+  if (power !== undefined && power < -p.reversedBelowW!) out |= BIT['reversed-power'];
+  const prevEi = prev?.ei;
+  if (ei !== undefined && prevEi !== undefined && ei < prevEi - COUNTER_EPSILON_KWH) out |= BIT['counter-backwards'];
+  const i1 = v.i1 ?? 0;
+  const i2 = v.i2 ?? 0;
+  const i3 = v.i3 ?? 0;
+  const maxV = p.maxVoltageV!;
   if (
-    u.some((v) => v < 0 || v > p.maxVoltageV!) ||
-    currents.some((v) => v < 0) ||
+    (u1 !== undefined && (u1 < 0 || u1 > maxV)) ||
+    (u2 !== undefined && (u2 < 0 || u2 > maxV)) ||
+    (u3 !== undefined && (u3 < 0 || u3 > maxV)) ||
+    i1 < 0 ||
+    i2 < 0 ||
+    i3 < 0 ||
     (f !== undefined && (f < p.minFrequencyHz! || f > p.maxFrequencyHz!)) ||
     (pf !== undefined && Math.abs(pf) > 1) ||
     (ei !== undefined && ei < 0)
   ) {
-    out.add('out-of-range');
+    out |= BIT['out-of-range'];
   }
-  if (prev) {
-    const present = FROZEN_QUANTITIES.filter((q) => value(r, q) !== undefined);
-    const loaded = (power ?? 0) > p.loadedAboveW! || currents.some((v) => v > p.loadedAboveA!);
-    if (loaded && present.length > 0 && present.every((q) => value(r, q) === value(prev, q))) out.add('frozen');
+  if (prev && ((power ?? 0) > p.loadedAboveW! || Math.max(i1, i2, i3) > p.loadedAboveA!)) {
+    let present = 0;
+    let same = true;
+    for (const q of FROZEN_QUANTITIES) {
+      if (v[q] === undefined) continue;
+      present++;
+      if (v[q] !== prev[q]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && present > 0) out |= BIT.frozen;
   }
   return out;
 }
@@ -63,6 +82,7 @@ export const meterIntegrity: Model = {
   id: 'meter-integrity',
   kind: 'realtime',
   summary: 'Meter faults: lost phase, reversed CT, counter backwards, frozen or impossible values',
+  readsReadings: true,
   defaults: {
     phaseLostBelowV: 50,
     phaseLiveAboveV: 150,
@@ -113,14 +133,24 @@ export const meterIntegrity: Model = {
         });
       };
       let prev: FacilityReading | undefined;
+      let prevValues: Values | undefined;
       for (const r of readings) {
         if (prev && r.t - prev.t > gapMs) {
-          for (const [kind, run] of open) close(kind, run, true);
+          if (open.size) for (const [kind, run] of open) close(kind, run, true);
           prev = undefined;
+          prevValues = undefined;
         }
-        const now = conditions(r, prev, p);
-        for (const [kind, run] of open) if (!now.has(kind)) close(kind, run, true);
-        for (const kind of now) {
+        const values = r.quality ? usable(r) : r.values;
+        const now = conditions(values, prevValues, p);
+        // Most readings show nothing and nothing is open: no iteration, no allocation.
+        if (open.size) for (const [kind, run] of open) if (!(now & BIT[kind])) close(kind, run, true);
+        if (now === 0) {
+          prev = r;
+          prevValues = values;
+          continue;
+        }
+        for (const kind of KINDS) {
+          if (!(now & BIT[kind])) continue;
           const run = open.get(kind);
           if (run) {
             run.last = r;
@@ -129,6 +159,7 @@ export const meterIntegrity: Model = {
           } else open.set(kind, { first: kind === 'frozen' && prev ? prev : r, last: r, count: 1, metAt: p.minReadings! <= 1 ? r.t : null });
         }
         prev = r;
+        prevValues = values;
       }
       for (const [kind, run] of open) close(kind, run, false);
     }
