@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`# ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(' ')}\n\n`);
   const results: Record<string, Figure[] | { error: string }> = {};
   let failed = 0;
-  const report = (name: string, started: number, { figures, error }: { figures: Figure[]; error?: string }) => {
+  const report = (name: string, seconds: number, { figures, error }: { figures: Figure[]; error?: string }) => {
     if (error) {
       failed++;
       results[name] = { error };
@@ -61,21 +61,22 @@ async function main(argv: string[]): Promise<number> {
       return;
     }
     results[name] = figures;
-    process.stdout.write(`${formatTable(name, figures)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n\n`);
+    process.stdout.write(`${formatTable(name, figures)}\n(${seconds.toFixed(1)} s)\n\n`);
   };
   // Long, nearly idle footprints run beside the rest (harness.ts Benchmark.background).
   const background = await backgroundNames(names);
   const beside = background.map((name) => {
     process.stderr.write(`bench: running ${name} in the background…\n`);
     const started = Date.now();
-    return runOne(name, quick).then((outcome) => ({ name, started, outcome }));
+    return runOne(name, quick).then((outcome) => ({ name, seconds: (Date.now() - started) / 1000, outcome }));
   });
   for (const name of names.filter((n) => !background.includes(n))) {
     process.stderr.write(`bench: running ${name}…\n`);
     const started = Date.now();
-    report(name, started, await runOne(name, quick));
+    const outcome = await runOne(name, quick);
+    report(name, (Date.now() - started) / 1000, outcome);
   }
-  for (const { name, started, outcome } of await Promise.all(beside)) report(name, started, outcome);
+  for (const { name, seconds, outcome } of await Promise.all(beside)) report(name, seconds, outcome);
   const dir = join(HERE, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${info.commit}-${quick ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -14,9 +14,9 @@ import { simMeters, startSimBus } from '../lib/sim-process.js';
 import { sleep } from '../lib/stats.js';
 import { BAUD, LINE_NOTE, meterLineMs, simulatorExchangeMs } from '../lib/line.js';
 
-/** Meters on the line (quick: one of each profile). */
+/** Meters on the line (quick: a 1 s cycle). */
 const METERS = 16;
-const QUICK_METERS = 6;
+const QUICK_METERS = 3;
 const TARGET_SHARE = 0.9;
 /** One request per quantity: no point shares a read (float32/int32 take 2 registers). */
 const UNMERGED_MAX_REGISTERS = 2;

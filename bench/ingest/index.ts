@@ -60,7 +60,7 @@ export const benchmark: Benchmark = {
   name: 'ingest',
   description: 'collector ingest: readings/s stored from simulated gateways, CPU, RSS, publish → stored delay',
   async run({ quick }) {
-    const seconds = quick ? { warm: 1, measure: 3 } : { warm: 5, measure: 60 };
+    const seconds = quick ? { warm: 0.5, measure: 2 } : { warm: 5, measure: 60 };
     const baselineSeconds = quick ? seconds : { warm: 3, measure: 20 };
     const tmp = tempDir('ingest');
     try {

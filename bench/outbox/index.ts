@@ -104,7 +104,7 @@ async function drain(dir: string, outboxPath: string, backlog: number, quick: bo
     await until(() => acked >= backlog, `${backlog} backlog readings acked`, DRAIN_TIMEOUT_MS, 100);
     const drainS = (lastAckAt - firstAckAt) / 1000;
     drained = true;
-    await sleep(CYCLES_AFTER * intervalS * 1000 + 500);
+    await sleep((quick ? 1 : CYCLES_AFTER) * intervalS * 1000 + 500);
     return { perS: backlog / drainS, during: delays(during), after: delays(after) };
   } finally {
     await agent.stop();
