@@ -3,6 +3,7 @@
 // (test/collector/store-contract.ts is the suite every implementation must pass).
 // Every method may return a promise: callers always `await` (SQLite answers synchronously).
 import type { Config, ConfigAck, Enterprise, Gap, Health, Reading, State, Thresholds } from '../../protocol/index.js';
+import type { Delivery, WebhookSubscription } from '../alerts/webhooks.js';
 import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from '../models/contract.js';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -175,6 +176,10 @@ export interface Store {
   readings(gatewayId: string, meter: string, fromMs: number, toMs: number, limit: number): Awaitable<StoredReading[]>;
   /** contract.ts FacilityMinute for every minute in [fromMs, toMs) that has data. */
   minutes(facilityId: string, fromMs: number, toMs: number): Awaitable<FacilityMinute[]>;
+  /** Unflagged readings of these facilities' meters in [fromMs, toMs), time-ordered (meter-integrity reads them). */
+  facilityReadings(facilities: string[], fromMs: number, toMs: number): Awaitable<FacilityReading[]>;
+  /** Start of the first stored minute of a facility, null before any. */
+  firstMinute(facilityId: string): Awaitable<number | null>;
   readingCount(): Awaitable<number>;
   /** Retention: raw readings read before `beforeMs` are deleted; minute rollups stay. */
   pruneReadings(beforeMs: number): Awaitable<number>;
@@ -235,6 +240,14 @@ export interface Store {
   alert(id: number): Awaitable<AlertRecord | null>;
   alerts(filter: AlertFilter): Awaitable<AlertRecord[]>;
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number): Awaitable<AlertRecord | null>;
+
+  // ---- webhooks (subscriptions, and the durable queue of alerts/webhooks.ts DeliveryQueue) ----
+  webhookSubscriptions(): Awaitable<WebhookSubscription[]>;
+  upsertWebhookSubscription(subscription: WebhookSubscription, now: number): Awaitable<void>;
+  deleteWebhookSubscription(id: string): Awaitable<boolean>;
+  addDelivery(delivery: Delivery): Awaitable<void>;
+  dueDeliveries(now: number, limit: number): Awaitable<Delivery[]>;
+  updateDelivery(delivery: Delivery): Awaitable<void>;
 
   close(): Awaitable<void>;
 }

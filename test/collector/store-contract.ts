@@ -94,6 +94,33 @@ export function storeContract(t: Test, makeHarness: () => Promise<StoreHarness>)
     t.equal((await store.minutes('a-kiln', m0, m0 + MINUTE)).length, 1, 'minute rollups outlive raw readings');
   });
 
+  withStore('store contract – facility readings and the first minute, for the models', async (t, store) => {
+    await store.importEnterprise(enterprise('a', 'gw-a'), NOW);
+    t.equal(await store.firstMinute('a-kiln'), null);
+    const m0 = NOW - (NOW % MINUTE);
+    const future: IncomingReading = { ...at(9, 'm1', m0 + 50_000, 1, 1), flags: READING_FLAGS.future };
+    await store.write([at(2, 'm2', m0 + 3 * MINUTE, 20, 2), at(1, 'm1', m0 + 2 * MINUTE, 10, 1), future], []);
+    const both = await store.facilityReadings(['a-kiln', 'a-dust'], m0, m0 + 10 * MINUTE);
+    t.same(both.map((r) => [r.seq, r.meter, r.facility, r.values.p]), [[1n, 'm1', 'a-kiln', 10], [2n, 'm2', 'a-dust', 20]], 'time-ordered, flagged ones left out');
+    t.same((await store.facilityReadings(['a-dust'], m0, m0 + 10 * MINUTE)).map((r) => r.seq), [2n]);
+    t.equal(await store.firstMinute('a-kiln'), m0 + 2 * MINUTE);
+  });
+
+  withStore('store contract – webhook subscriptions and a durable delivery queue', async (t, store) => {
+    await store.upsertWebhookSubscription({ id: 'hotline', url: 'http://127.0.0.1:9/hook', secret: 's', events: ['alert.created'] }, NOW);
+    t.same(await store.webhookSubscriptions(), [{ id: 'hotline', url: 'http://127.0.0.1:9/hook', secret: 's', events: ['alert.created'] }]);
+    const delivery = { id: 'e1', subscription: 'hotline', type: 'alert.created' as const, url: 'http://127.0.0.1:9/hook', body: '{}', createdAt: NOW, attempts: 0, nextAt: NOW, lastError: null, deliveredAt: null, failedAt: null };
+    await store.addDelivery(delivery);
+    await store.addDelivery({ ...delivery, id: 'e2', createdAt: NOW + 1, nextAt: NOW + 1000 });
+    t.same((await store.dueDeliveries(NOW, 10)).map((d) => d.id), ['e1'], 'only what is due');
+    await store.updateDelivery({ ...delivery, attempts: 1, nextAt: NOW + 5000, lastError: 'refused' });
+    t.same((await store.dueDeliveries(NOW + 2000, 10)).map((d) => d.id), ['e2']);
+    await store.updateDelivery({ ...delivery, attempts: 2, deliveredAt: NOW + 6000 });
+    t.same((await store.dueDeliveries(NOW + 10_000, 10)).map((d) => [d.id, d.attempts]), [['e2', 0]], 'a delivered one is never due again');
+    t.ok(await store.deleteWebhookSubscription('hotline'));
+    t.same(await store.webhookSubscriptions(), []);
+  });
+
   withStore('store contract – quarantine keeps reason and a truncated payload, newest first', async (t, store) => {
     const big = Buffer.alloc(100_000, 0x41);
     await store.write([], [{ at: NOW, topic: 't/1', gatewayId: 'gw-a', reason: 'first', payload: Buffer.from('x') }]);

@@ -13,6 +13,7 @@ export class MeterKeys {
   private gateways = new Map<string, number>();
   private meters = new Map<string, Map<string, MeterKey>>();
   private facilityByKey = new Map<number, string>();
+  private meterIdByKey = new Map<number, string>();
   private keysByFacility = new Map<string, number[]>();
 
   constructor(private readonly db: Database) {}
@@ -35,6 +36,11 @@ export class MeterKeys {
   facilityOfKey(key: number): string | undefined {
     this.refresh();
     return this.facilityByKey.get(key);
+  }
+
+  meterIdOfKey(key: number): string | undefined {
+    this.refresh();
+    return this.meterIdByKey.get(key);
   }
 
   metersOfFacility(facility: string): number[] {
@@ -63,6 +69,7 @@ export class MeterKeys {
     );
     this.meters = new Map();
     this.facilityByKey = new Map();
+    this.meterIdByKey = new Map();
     this.keysByFacility = new Map();
     const rows = this.db.prepare('SELECT key, gateway_id, id, facility_id FROM meters ORDER BY position, key').all() as {
       key: number;
@@ -75,6 +82,7 @@ export class MeterKeys {
       if (!byId) this.meters.set(row.gateway_id, (byId = new Map()));
       byId.set(row.id, { key: row.key, facility: row.facility_id });
       this.facilityByKey.set(row.key, row.facility_id);
+      this.meterIdByKey.set(row.key, row.id);
       const list = this.keysByFacility.get(row.facility_id) ?? [];
       list.push(row.key);
       this.keysByFacility.set(row.facility_id, list);

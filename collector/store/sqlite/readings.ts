@@ -114,13 +114,30 @@ export class ReadingTables {
     const meter = this.keys.meter(gatewayId, meterId);
     if (!meter) return [];
     const rows = this.selectReadings.safeIntegers(true).all(meter.key, fromMs, toMs, limit) as Record<string, unknown>[];
+    return rows.map((row) => ({ gatewayId, ...toReading(row, meterId), flags: Number(row.flags) }));
+  }
+
+  facilityReadings(facilities: string[], fromMs: number, toMs: number): FacilityReading[] {
+    const keys = facilities.flatMap((f) => this.keys.metersOfFacility(f));
+    if (keys.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT meter, seq, t, ${QUANTITY_NAMES.join(', ')}, quality FROM readings
+         WHERE meter IN (${keys.map(() => '?').join(',')}) AND t >= ? AND t < ? AND flags = 0 ORDER BY t, meter`,
+      )
+      .safeIntegers(true)
+      .all(...keys, fromMs, toMs) as Record<string, unknown>[];
     return rows.map((row) => {
-      const values: Partial<Record<Quantity, number>> = {};
-      for (const q of QUANTITY_NAMES) if (row[q] !== null) values[q] = row[q] as number;
-      const stored: StoredReading = { gatewayId, seq: row.seq as bigint, meter: meterId, t: Number(row.t), values, flags: Number(row.flags) };
-      if (row.quality) stored.quality = JSON.parse(row.quality as string);
-      return stored;
+      const key = Number(row.meter);
+      return { ...toReading(row, this.keys.meterIdOfKey(key)!), facility: this.keys.facilityOfKey(key)! };
     });
+  }
+
+  firstMinute(facility: string): number | null {
+    const keys = this.keys.metersOfFacility(facility);
+    if (keys.length === 0) return null;
+    const row = this.db.prepare(`SELECT min(minute) AS first FROM meter_minutes WHERE meter IN (${keys.map(() => '?').join(',')})`).get(...keys) as { first: number | null };
+    return row.first;
   }
 
   /** FacilityMinute per minute with data: mean power per meter summed, energy from counter differences. */
@@ -162,6 +179,15 @@ export class ReadingTables {
     for (const key of this.keys.allMeterKeys()) deleted += this.prune.run(key, beforeMs).changes;
     return deleted;
   }
+}
+
+/** A row of the readings table (read with safeIntegers) as a protocol Reading. */
+function toReading(row: Record<string, unknown>, meter: string): Reading {
+  const values: Partial<Record<Quantity, number>> = {};
+  for (const q of QUANTITY_NAMES) if (row[q] !== null) values[q] = Number(row[q]);
+  const reading: Reading = { seq: row.seq as bigint, meter, t: Number(row.t), values };
+  if (row.quality) reading.quality = JSON.parse(row.quality as string);
+  return reading;
 }
 
 function accumulate(minutes: Map<string, MinuteAggregate>, meter: number, reading: Reading): void {

@@ -70,6 +70,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE alerts ADD COLUMN detected_at INTEGER;
   ALTER TABLE alerts ADD COLUMN withdrawn TEXT;
   `,
+  // 3: webhook subscriptions and their durable delivery queue (collector/alerts/webhooks.ts)
+  `
+  CREATE TABLE webhook_subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT, created_at INTEGER NOT NULL);
+  CREATE TABLE webhook_deliveries (
+    id TEXT NOT NULL, subscription TEXT NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,
+    created_at INTEGER NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, last_error TEXT,
+    delivered_at INTEGER, failed_at INTEGER, PRIMARY KEY (id, subscription));
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at, created_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,8 @@ import type { AlertEvent, Notice, Order } from '../../models/contract.js';
 import { collectorError } from '../../errors.js';
 import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, Store, TokenRole, WriteResult } from '../store.js';
 import { AlertTables } from './alerts.js';
+import { WebhookTables } from './webhooks.js';
+import type { Delivery, WebhookSubscription } from '../../alerts/webhooks.js';
 import { GatewayTables } from './gateways.js';
 import { MeterKeys } from './meter-keys.js';
 import { OperatorTables } from './operator-tables.js';
@@ -33,6 +35,7 @@ export class SqliteStore implements Store {
   private readonly gatewayTables: GatewayTables;
   private readonly operator: OperatorTables;
   private readonly alertTables: AlertTables;
+  private readonly webhookTables: WebhookTables;
   private readonly writeTransaction: (readings: IncomingReading[], quarantine: QuarantineEntry[]) => WriteResult;
 
   /** Opens (creating and upgrading as needed) the database at `path`. */
@@ -60,6 +63,7 @@ export class SqliteStore implements Store {
     this.gatewayTables = new GatewayTables(this.db, changed);
     this.operator = new OperatorTables(this.db);
     this.alertTables = new AlertTables(this.db);
+    this.webhookTables = new WebhookTables(this.db);
     this.writeTransaction = this.db.transaction((readings: IncomingReading[], quarantine: QuarantineEntry[]) => {
       for (const entry of quarantine) this.quarantineTable.add(entry);
       return this.readingTables.write(readings);
@@ -74,6 +78,12 @@ export class SqliteStore implements Store {
   }
   minutes(facilityId: string, fromMs: number, toMs: number) {
     return this.readingTables.minutes(facilityId, fromMs, toMs);
+  }
+  facilityReadings(facilities: string[], fromMs: number, toMs: number) {
+    return this.readingTables.facilityReadings(facilities, fromMs, toMs);
+  }
+  firstMinute(facilityId: string) {
+    return this.readingTables.firstMinute(facilityId);
   }
   readingCount() {
     return this.readingTables.total();
@@ -206,6 +216,25 @@ export class SqliteStore implements Store {
   }
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number) {
     return this.alertTables.update(id, patch, now);
+  }
+
+  webhookSubscriptions() {
+    return this.webhookTables.subscriptions();
+  }
+  upsertWebhookSubscription(subscription: WebhookSubscription, now: number) {
+    this.webhookTables.upsertSubscription(subscription, now);
+  }
+  deleteWebhookSubscription(id: string) {
+    return this.webhookTables.deleteSubscription(id);
+  }
+  addDelivery(delivery: Delivery) {
+    this.webhookTables.add(delivery);
+  }
+  dueDeliveries(now: number, limit: number) {
+    return this.webhookTables.due(now, limit);
+  }
+  updateDelivery(delivery: Delivery) {
+    this.webhookTables.update(delivery);
   }
 
   close() {
