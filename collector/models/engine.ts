@@ -102,6 +102,8 @@ export function createEngine(options: EngineOptions): Engine {
   const realtimeLookback = Math.max(MINUTE_MS, ...realtime.map(lookback));
   const readingsLookback = Math.max(MINUTE_MS, ...realtime.filter((m) => m.readsReadings).map(lookback));
   const modelOf = (id: string) => models.find((m) => m.id === id)!;
+  /** An enterprise with no new minute for this long is evaluated for data-gap on the clock alone. */
+  const silentAfterMs = Math.min(...realtime.map((m) => (m.id === 'data-gap' ? m.dwellMs(m.defaults) : Infinity)), Infinity);
   const dailyLookback = Math.max(0, ...daily.map(lookback));
   const lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
   const quarters = new QuarterCache(source);
@@ -343,7 +345,7 @@ export function createEngine(options: EngineOptions): Engine {
     await applyTouches();
     const liveMinute = options.now ? Math.floor(options.now() / MINUTE_MS) * MINUTE_MS : null;
     for (const state of states.values()) {
-      const silent = liveMinute !== null && liveMinute > state.gapCheckedMinute && liveMinute - state.watermark >= MINUTE_MS;
+      const silent = liveMinute !== null && liveMinute > state.gapCheckedMinute && liveMinute - state.watermark >= silentAfterMs;
       if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent) {
         if (silent) state.gapCheckedMinute = liveMinute;
         await evaluateRealtime(state, liveMinute);

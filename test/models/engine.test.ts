@@ -105,3 +105,50 @@ test('engine – an ongoing condition is upserted as one alert that extends, not
   t.ok(longest.upserts > 1, 'extended by later evaluations');
   t.ok(longest.upserts < (longest.event.to - longest.event.from) / (10 * MIN) + 5, 'about once per batch, not per minute');
 });
+
+test('engine – a notice entered after the fact turns the alerts inside it declared on re-evaluation', async (t) => {
+  const registry = sitesRegistry([site], history);
+  const source = new MemorySource(registry);
+  const alerts = new Map<string, AlertEvent>();
+  const engine = createEngine({ source, tickMs: 0, sink: { upsert: (event) => void alerts.set(event.key, event) } });
+  engine.onStored(source.store(readings.map(asReading)));
+  await engine.flush();
+  const off = [...alerts.values()].filter((a) => a.model === 'treatment-off' && !a.declared);
+  t.ok(off.length > 0);
+  const from = Math.min(...off.map((a) => a.from));
+  const to = Math.max(...off.map((a) => a.to));
+  registry.notices!.push({ id: 'maintenance-1', facility: 'scrubber', from, to, reason: 'scrubber overhaul' });
+  engine.reload();
+  engine.reevaluate(site.id, from, to);
+  await engine.flush();
+  await engine.close();
+  for (const a of off) t.equal(alerts.get(a.key)!.declared, true, `${a.key} declared`);
+  t.ok(
+    [...alerts.values()].filter((a) => a.model === 'runtime-short').every((a) => a.declared),
+    'and the day-level alerts of those days',
+  );
+});
+
+test('engine – a gateway that goes silent raises data-gap on the clock alone, ended when data resumes', async (t) => {
+  const source = new MemorySource(sitesRegistry([site], history));
+  const alerts = new Map<string, AlertEvent>();
+  let clock = history.from;
+  const engine = createEngine({ source, tickMs: 0, now: () => clock, sink: { upsert: (event) => void alerts.set(event.key, event) } });
+  const silentFrom = history.from + 2 * 3600_000;
+  const silentTo = silentFrom + 30 * MIN;
+  let n = 0;
+  for (let m = history.from; m < silentTo + 10 * MIN; m += MIN) {
+    clock = m + MIN + 5000;
+    const batch = m >= silentFrom && m < silentTo ? [] : readings.filter((r) => r.t >= m && r.t < m + MIN);
+    engine.onStored(source.store(batch.map((r) => asReading(r, n++))));
+    await engine.flush();
+    if (m === silentFrom + 6 * MIN) {
+      const open = [...alerts.values()].filter((a) => a.model === 'data-gap');
+      t.equal(open.length, site.facilities.length, 'every facility of the silent gateway, 6 minutes in');
+      t.ok(open.every((a) => !a.ended && a.from === silentFrom), 'ongoing, from the first silent minute');
+    }
+  }
+  await engine.close();
+  const gaps = [...alerts.values()].filter((a) => a.model === 'data-gap');
+  t.ok(gaps.every((a) => a.ended && a.to === silentTo && !a.withdrawn), 'ended where data resumed; nothing arrived to withdraw them');
+});
