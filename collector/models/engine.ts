@@ -14,6 +14,7 @@ import { DEFAULT_TIME_ZONE, checkTimeZone, localDayEnd, localDayStart, localDays
 import { DAY_MS, MINUTE_MS, type Model, type OrderBaseline } from './model.js';
 import { MODELS } from './registry.js';
 import { baselineWindow } from './baseline.js';
+import { changes } from './engine-changes.js';
 
 export type { EngineSource } from './engine-source.js';
 
@@ -229,42 +230,11 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function emit(state: EnterpriseState, events: AlertEvent[], previous: AlertEvent[], judged: (e: AlertEvent) => boolean): Promise<void> {
-    const seen = new Set<string>();
     const nowMs = options.now?.();
     const late = (e: AlertEvent) => nowMs !== undefined && nowMs - (e.detectedAt ?? e.to) > lateAfterMs;
-    carryOverGaps(state, events, previous);
-    for (const event of events) {
-      seen.add(event.key);
-      const old = state.emitted.get(event.key);
-      if (old && JSON.stringify(old) === JSON.stringify(event)) continue;
-      state.emitted.set(event.key, event);
+    for (const [event, meta] of changes(state.emitted, events, previous, judged, late)) {
       stats.upserts++;
-      await sink.upsert(event, { late: old ? false : late(event) });
-    }
-    for (const old of previous) {
-      if (seen.has(old.key) || !judged(old)) continue;
-      state.emitted.delete(old.key);
-      const withdrawn = { ...old, ended: true, withdrawn: old.model === 'data-gap' ? 'data arrived' : 'not found again with later data' };
-      stats.upserts++;
-      await sink.upsert(withdrawn, { late: false });
-    }
-  }
-
-  /**
-   * A gap that a backlog fills from its start on is still the same outage: the shrunken gap
-   * keeps the alert of the gap it is part of instead of opening another one per batch.
-   */
-  function carryOverGaps(state: EnterpriseState, events: AlertEvent[], previous: AlertEvent[]): void {
-    const fresh = new Set(events.map((e) => e.key));
-    for (const event of events) {
-      if (event.model !== 'data-gap' || state.emitted.has(event.key)) continue;
-      const old = previous.find(
-        (p) => p.model === 'data-gap' && !fresh.has(p.key) && p.facilities[0] === event.facilities[0] && p.from < event.to && event.from < p.to,
-      );
-      if (old) {
-        fresh.add(old.key);
-        event.key = old.key;
-      }
+      await sink.upsert(event, meta);
     }
   }
 
