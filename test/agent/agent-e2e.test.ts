@@ -108,6 +108,9 @@ for (const [name, makeBroker] of variants) {
       t.match(status.stdout, /Uplink +connected/);
       t.match(status.stdout, /Meter +m1: last read \d+ s ago; 100 % ok/);
       t.comment(status.stdout);
+      const json = JSON.parse((await runTandem(['agent', 'status', '--config', configFile, '--json'])).stdout) as { gatewayId: string; status: { health: { meters: unknown[] } } };
+      t.equal(json.gatewayId, gw, '--json: one object for scripts');
+      t.equal(json.status.health.meters.length, METERS.length);
     });
 
     t.test(`agent e2e – killed with SIGKILL ${KILLS} times while polling and publishing: no gap, no duplicate in the store`, async (t) => {
