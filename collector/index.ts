@@ -12,6 +12,7 @@ import { ConfigService } from './config-service/config-service.js';
 import { startHttpServer } from './http/server.js';
 import { NO_ANALYSIS, type Analysis, type AnalysisFactory } from './ingest/analysis.js';
 import { Ingest, UP_KINDS } from './ingest/ingest.js';
+import { startLiveModels } from './live-models.js';
 import { filterFor } from '../protocol/index.js';
 import { startRetention, DEFAULT_RAW_RETENTION_DAYS } from './store/retention.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -41,8 +42,13 @@ export interface CollectorOptions {
   publicMqttUrl?: string;
   /** Raw readings older than this are deleted; minute rollups stay (default 400 days). */
   rawRetentionDays?: number;
-  /** The models' entry point (or a factory given the open store); a no-op until collector/models plugs in. */
+  /**
+   * What runs after each commit. Default: the live models with the alert service, webhooks
+   * and the alert API (live-models.ts). An Analysis (or a factory given the open store)
+   * replaces them; `models: false` runs none.
+   */
   analysis?: Analysis | AnalysisFactory;
+  models?: boolean;
   /** Extra HTTP routes (e.g. the alert API) mounted beside the built-in ones. */
   routes?: import('./http/router.js').Route[];
   log?: Logger;
@@ -73,7 +79,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store), gatewayExists: async (id) => (await store.gateway(id)) !== null });
     cleanups.push(() => bus.close());
     const config = new ConfigService(store, bus, log);
-    const analysis = typeof options.analysis === 'function' ? await options.analysis({ store, log }) : (options.analysis ?? NO_ANALYSIS);
+    const live = options.analysis === undefined && options.models !== false ? startLiveModels(store, log) : null;
+    const analysis = live?.analysis ?? (typeof options.analysis === 'function' ? await options.analysis({ store, log }) : (options.analysis ?? NO_ANALYSIS));
     cleanups.push(() => analysis.stop?.());
     const commands = new CommandService(bus);
     const ingest = new Ingest({ store, publisher: bus, analysis, log, onCommandReply: (gw, reply, at) => commands.recordReply(gw, reply, at) });
@@ -95,7 +102,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       config,
       commands,
       publicMqttUrl: options.publicMqttUrl ?? bus.url,
-      routes: options.routes ?? [],
+      routes: [...(live?.routes ?? []), ...(options.routes ?? [])],
       log,
     });
     cleanups.push(() => http.close());

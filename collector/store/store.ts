@@ -197,7 +197,7 @@ export interface Store {
   deleteMeter(gatewayId: string, meterId: string): Awaitable<boolean>;
   meters(gatewayId?: string): Awaitable<MeterRecord[]>;
   meterDirectory(): Awaitable<MeterDirectory>;
-  /** Changes whenever the registry does; callers cache derived data against it. */
+  /** Changes whenever the registry, orders or notices do (here or in another process); callers cache derived data against it. */
   registryRevision(): Awaitable<number>;
   facilityInfos(): Awaitable<FacilityInfo[]>;
   enterpriseInfos(): Awaitable<EnterpriseInfo[]>;

@@ -12,6 +12,7 @@ import { orderRoutes } from './orders.js';
 import { quarantineRoutes } from './quarantine.js';
 import { tokenRoutes } from './tokens.js';
 import { viewRoutes } from './views.js';
+import { webhookRoutes } from './webhooks.js';
 
 export const BUILTIN_ROUTES: Route[] = [
   ...healthRoutes,
@@ -25,4 +26,5 @@ export const BUILTIN_ROUTES: Route[] = [
   ...tokenRoutes,
   ...orderRoutes,
   ...viewRoutes,
+  ...webhookRoutes,
 ];

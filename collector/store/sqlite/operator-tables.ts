@@ -6,7 +6,11 @@ import type { Notice, Order } from '../../models/contract.js';
 import type { ConfigVersion, TokenRole } from '../store.js';
 
 export class OperatorTables {
-  constructor(private readonly db: Database) {}
+  /** `changed` is told of order and notice writes: the models reload them with the registry. */
+  constructor(
+    private readonly db: Database,
+    private readonly changed: () => void,
+  ) {}
 
   latestConfig(gatewayId: string): ConfigVersion | null {
     const row = this.db.prepare('SELECT * FROM config_versions WHERE gateway_id = ? ORDER BY version DESC LIMIT 1').get(gatewayId) as
@@ -35,6 +39,7 @@ export class OperatorTables {
            to_t = excluded.to_t, limit_pct = excluded.limit_pct`,
       )
       .run(o.id, o.kind, JSON.stringify(o.enterpriseIds), o.from, o.to, o.limitPct);
+    this.changed();
   }
 
   orders(): Order[] {
@@ -56,6 +61,7 @@ export class OperatorTables {
          ON CONFLICT (id) DO UPDATE SET facility_id = excluded.facility_id, from_t = excluded.from_t, to_t = excluded.to_t, reason = excluded.reason`,
       )
       .run(n.id, n.facility, n.from, n.to, n.reason);
+    this.changed();
   }
 
   notices(): Notice[] {

@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
     this.quarantineTable = new QuarantineTable(this.db);
     this.registry = new RegistryTables(this.db, changed);
     this.gatewayTables = new GatewayTables(this.db, changed);
-    this.operator = new OperatorTables(this.db);
+    this.operator = new OperatorTables(this.db, changed);
     this.alertTables = new AlertTables(this.db);
     this.webhookTables = new WebhookTables(this.db);
     this.writeTransaction = this.db.transaction((readings: IncomingReading[], quarantine: QuarantineEntry[]) => {

@@ -1,0 +1,98 @@
+// The models running live inside the collector: stored readings → the engine
+// (collector/models/engine.ts) on event time → the alert service (collector/alerts) → the
+// store's alerts, with webhooks delivered from the store's durable queue. The alert API
+// acts through the same service. Registry, order and notice changes reload the engine.
+import type { Logger } from '../lib/logger.js';
+import { createAlertService, type AlertService } from './alerts/service.js';
+import { WebhookDispatcher } from './alerts/webhooks.js';
+import { alertRoutes } from './http/routes/alerts.js';
+import type { Route } from './http/router.js';
+import type { Analysis } from './ingest/analysis.js';
+import type { Notice, Order } from './models/contract.js';
+import { createEngine, type Engine } from './models/engine.js';
+import type { Store } from './store/store.js';
+
+/** How often due webhook deliveries are attempted, and the registry checked for changes (ms). */
+export const LIVE_MODELS_PERIOD_MS = 1000;
+
+export interface LiveModels {
+  analysis: Analysis;
+  routes: Route[];
+  alerts: AlertService;
+  engine: Engine;
+}
+
+export function startLiveModels(store: Store, log: Logger, now: () => number = Date.now): LiveModels {
+  const webhooks = new WebhookDispatcher({
+    queue: { add: (d) => store.addDelivery(d), due: (at, limit) => store.dueDeliveries(at, limit), update: (d) => store.updateDelivery(d) },
+    subscriptions: () => store.webhookSubscriptions(),
+    clock: now,
+  });
+  const alerts = createAlertService({ store, clock: now, onChange: (alert, change) => webhooks.enqueue(alert, change) });
+  const engine = createEngine({
+    source: {
+      minutes: (facility, from, to) => store.minutes(facility, from, to),
+      facilities: () => store.facilityInfos(),
+      enterprises: () => store.enterpriseInfos(),
+      orders: () => store.orders(),
+      notices: () => store.notices(),
+      readings: (facilities, from, to) => store.facilityReadings(facilities, from, to),
+      firstMinute: (facility) => store.firstMinute(facility),
+    },
+    sink: alerts.sink,
+    now,
+    onError: (error) => log.error({ err: (error as Error).message }, 'model evaluation failed'),
+  });
+
+  const follower = followRegistry(store, engine);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    Promise.all([webhooks.deliverDue(), follower()])
+      .catch((error: Error) => log.error({ err: error.message }, 'webhook delivery or registry follow failed'))
+      .finally(() => (busy = false));
+  }, LIVE_MODELS_PERIOD_MS);
+  timer.unref();
+
+  return {
+    alerts,
+    engine,
+    routes: alertRoutes(() => alerts),
+    analysis: {
+      onStored: (event) => engine.onStored(event),
+      async stop() {
+        clearInterval(timer);
+        await engine.close();
+      },
+    },
+  };
+}
+
+/**
+ * On a registry change the engine reloads; a new or changed order or notice also
+ * re-evaluates its window (alerts inside a notice become declared, DESIGN.md "Notice").
+ */
+function followRegistry(store: Store, engine: Engine): () => Promise<void> {
+  let revision = -1;
+  let orders = new Map<string, string>();
+  let notices = new Map<string, string>();
+  return async () => {
+    const current = await store.registryRevision();
+    if (current === revision) return;
+    const first = revision === -1;
+    revision = current;
+    engine.reload();
+    const [newOrders, newNotices, facilities] = await Promise.all([store.orders(), store.notices(), store.facilityInfos()]);
+    const enterpriseOf = new Map(facilities.map((f) => [f.id, f.enterpriseId]));
+    const changed = <T extends Order | Notice>(list: T[], seen: Map<string, string>) =>
+      first ? [] : list.filter((item) => seen.get(item.id) !== JSON.stringify(item));
+    for (const order of changed(newOrders, orders)) for (const id of order.enterpriseIds) engine.reevaluate(id, order.from, order.to);
+    for (const notice of changed(newNotices, notices)) {
+      const enterprise = enterpriseOf.get(notice.facility);
+      if (enterprise) engine.reevaluate(enterprise, notice.from, notice.to);
+    }
+    orders = new Map(newOrders.map((o) => [o.id, JSON.stringify(o)]));
+    notices = new Map(newNotices.map((n) => [n.id, JSON.stringify(n)]));
+  };
+}
