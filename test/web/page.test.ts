@@ -164,7 +164,11 @@ if (!existsSync(CHROMIUM)) {
   t.test('web page – gateways show online state and outbox; orders and notices are entered and listed', async (t) => {
     await page.click('#nav a[href="#/gateways"]');
     await page.waitForSelector('.view-gateways table.grid');
-    t.equal(await page.textContent(`tr[data-gateway="${STEEL.gatewayId}"] .badge`), '在线');
+    const steel = `tr[data-gateway="${STEEL.gatewayId}"]`;
+    t.equal(await page.textContent(`${steel} .badge`), '在线');
+    t.match(await page.textContent(`${steel} td:nth-child(5)`), /电表 2\/2 正常/, 'last health: both meters answer');
+    t.match(await page.textContent(`${steel} td:nth-child(6)`), /v1.*已生效/, 'the configuration it runs is acked');
+    t.equal(await page.textContent(`${steel} td:nth-child(7)`), '0', 'outbox empty');
     t.equal(await page.textContent(`tr[data-gateway="${PAINT.gatewayId}"] .badge`), '从未连接');
     await page.click('#nav a[href="#/orders"]');
     await page.waitForSelector('#order-form');

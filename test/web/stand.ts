@@ -3,15 +3,15 @@
 // each counted as fed only when the collector's application ack covers it, and the
 // models turn them into alerts.
 import type { MqttClient } from 'mqtt';
-import { decodePayload, encodePayload, topicFor } from '../../protocol/index.js';
+import { encodePayload, formatIssues, parseMessage, topicFor, type Health } from '../../protocol/index.js';
 import { hashPassword } from '../../collector/broker/secrets.js';
 import type { RunningCollector, StoredEvent } from '../../collector/index.js';
 import { createEngine, type Engine } from '../../collector/models/engine.js';
 import { createApiToken } from '../../collector/http/auth.js';
 import { alertRoutes } from '../../collector/http/routes/alerts.js';
 import { createAlertService, type AlertService } from '../../collector/alerts/service.js';
-import { batchPayload, connectGateway, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
-import { DAY_MINUTES, enterpriseOf, MINUTE_MS, plantReadings, SITES, type Violation } from './site.js';
+import { batchPayload, connectGateway, eventually, nextMessage, PASSWORD, startTestCollector, tempDir } from '../collector/fixtures.js';
+import { DAY_MINUTES, enterpriseOf, MINUTE_MS, plantReadings, SITES, type SiteSpec, type Violation } from './site.js';
 
 /** Where the violation sits in the steel plant's day (minutes from the day's start). */
 export const VIOLATION: Violation = { fromMinute: 19 * 60, toMinute: 19 * 60 + 45 };
@@ -54,40 +54,80 @@ export async function startStand(): Promise<Stand> {
     now: Date.now,
     tickMs: 0, // evaluated on flush(), once the day is stored
   });
-  const now = Date.now();
-  for (const site of SITES) {
-    await store.importEnterprise(enterpriseOf(site), now);
-    await store.setGatewayPassword(site.gatewayId, hashPassword(PASSWORD));
-  }
-  engine.reload();
-  const token = await createApiToken(store, 'admin', 'browser test', now);
   const gateways: MqttClient[] = [];
-  for (const site of SITES.filter((s) => s.day !== 'offline')) {
-    const client = await connectGateway(collector.mqttUrl, site.gatewayId);
-    gateways.push(client);
-    await client.subscribeAsync(topicFor(site.gatewayId, 'ack'), { qos: 1 });
-    await client.publishAsync(topicFor(site.gatewayId, 'state'), encodePayload({ v: 1, online: true, t: now }), { qos: 1, retain: true });
-    const end = site.day === 'silent' ? now - SILENT_MINUTES * MINUTE_MS : now;
-    const readings = plantReadings(end, DAY_MINUTES, 1n, site.day === 'violation' ? VIOLATION : undefined);
-    const lastSeq = readings.at(-1)!.seq.toString();
-    const acked = nextMessage(client, topicFor(site.gatewayId, 'ack'), (payload) => JSON.stringify(decodePayload(payload)).includes(lastSeq));
-    await client.publishAsync(topicFor(site.gatewayId, 'data'), batchPayload(site.gatewayId, readings), { qos: 1 });
-    await acked;
-  }
-  await engine.flush();
-  const [raised] = await alerts.list({ model: 'treatment-off' });
-  if (!raised) throw new Error('the treatment-off model did not see the injected violation');
-  return {
-    pageUrl: collector.httpUrl,
-    token,
-    collector,
-    alertId: raised!.id,
-    async stop() {
-      await engine!.close();
-      await Promise.all(gateways.map((g) => g.endAsync()));
-      await collector.stop();
-      temp.cleanup();
-    },
+  const stop = async () => {
+    await engine!.close();
+    await Promise.all(gateways.map((g) => g.endAsync()));
+    await collector.stop();
+    temp.cleanup();
   };
+  try {
+    const now = Date.now();
+    for (const site of SITES) {
+      await store.importEnterprise(enterpriseOf(site), now);
+      await store.setGatewayPassword(site.gatewayId, hashPassword(PASSWORD));
+    }
+    engine.reload();
+    for (const site of SITES.filter((s) => s.day !== 'offline')) gateways.push(await playGateway(collector.mqttUrl, site, now));
+    await eventually(async () => (await store.gatewayStatuses()).filter((s) => s.health && s.ack).length === gateways.length, 'health and config acks recorded');
+    await engine.flush();
+    const [raised] = await alerts.list({ model: 'treatment-off' });
+    if (!raised) throw new Error('the treatment-off model did not see the injected violation');
+    return { pageUrl: collector.httpUrl, token: await createApiToken(store, 'admin', 'browser test', now), collector, alertId: raised.id, stop };
+  } catch (error) {
+    await stop(); // a half-built stand must not keep the test process alive
+    throw error;
+  }
 }
 
+/**
+ * One gateway's day: online, a day of readings in one batch (fed once the collector's
+ * application ack covers the last one), the configuration acked, one health report.
+ */
+async function playGateway(mqttUrl: string, site: SiteSpec, now: number): Promise<MqttClient> {
+  const client = await connectGateway(mqttUrl, site.gatewayId);
+  await client.subscribeAsync(topicFor(site.gatewayId, 'ack'), { qos: 1 });
+  await client.publishAsync(topicFor(site.gatewayId, 'state'), encodePayload({ v: 1, online: true, t: now }), { qos: 1, retain: true });
+  const end = site.day === 'silent' ? now - SILENT_MINUTES * MINUTE_MS : now;
+  const readings = plantReadings(end, DAY_MINUTES, 1n, site.day === 'violation' ? VIOLATION : undefined);
+  const lastSeq = readings.at(-1)!.seq;
+  const covers = (payload: Buffer) => {
+    const ack = parseMessage('ack', payload);
+    return ack.ok && ack.value.ranges.some(([from, to]) => BigInt(from) <= lastSeq && lastSeq <= BigInt(to));
+  };
+  const acked = nextMessage(client, topicFor(site.gatewayId, 'ack'), covers);
+  await client.publishAsync(topicFor(site.gatewayId, 'data'), batchPayload(site.gatewayId, readings), { qos: 1 });
+  await acked;
+  await ackConfig(client, site.gatewayId);
+  await client.publishAsync(topicFor(site.gatewayId, 'health'), encodePayload(health(Date.now(), lastSeq)), { qos: 0 });
+  return client;
+}
+
+/** Answers the retained configuration the collector published, as an agent that applied it. */
+async function ackConfig(client: MqttClient, gatewayId: string): Promise<void> {
+  const config = nextMessage(client, topicFor(gatewayId, 'config'));
+  await client.subscribeAsync(topicFor(gatewayId, 'config'), { qos: 1 });
+  const parsed = parseMessage('config', await config);
+  if (!parsed.ok) throw new Error(`the collector published a config the protocol refuses: ${formatIssues(parsed.errors)}`);
+  const { version } = parsed.value;
+  const ack = { v: 1, version, status: 'applied', running: version, errors: [], t: Date.now() };
+  await client.publishAsync(topicFor(gatewayId, 'configAck'), encodePayload(ack), { qos: 1 });
+}
+
+/** A health report of a gateway whose outbox is empty (everything fed was acked). */
+function health(t: number, lastSeq: bigint): Health {
+  const meter = (id: string) => ({ id, lastOkT: t, lastErrorT: null, lastError: null, okRate: 1, backoff: false });
+  return {
+    v: 1,
+    t,
+    uptimeS: 86_400,
+    versions: { agent: 'stand', protocol: 1, node: process.version },
+    configVersion: 1,
+    meters: [meter('m-kiln'), meter('m-dust')],
+    queueOverruns: 0,
+    outbox: { depth: 0, bytes: 0, oldestT: null, dropped: 0, lastSeq: lastSeq.toString() },
+    clockOffsetMs: 120,
+    rssBytes: 60_000_000,
+    diskFreeBytes: null,
+  };
+}
