@@ -102,6 +102,7 @@ export const collectorCommand: Command = {
     'tls-cert': { type: 'string', description: 'PEM certificate for --tls-key', valueName: 'FILE' },
     'public-mqtt-url': { type: 'string', description: 'MQTT URL given to gateways at enrolment', valueName: 'URL' },
     'raw-retention-days': { type: 'string', description: 'delete raw readings older than this (minute rollups stay)', default: '400', valueName: 'DAYS' },
+    'no-models': { type: 'boolean', description: 'store and ack only: no models, alerts or webhooks (e.g. a baseline)' },
     json: { type: 'boolean', description: 'print where it listens as one JSON line' },
     'state-file': { type: 'string', description: 'also write where it listens (JSON) to this file', valueName: 'FILE' },
   },
@@ -121,6 +122,7 @@ export const collectorCommand: Command = {
       tls: typeof key === 'string' && typeof cert === 'string' ? { key: await readFile(key), cert: await readFile(cert) } : undefined,
       publicMqttUrl: typeof values['public-mqtt-url'] === 'string' ? values['public-mqtt-url'] : undefined,
       rawRetentionDays: intOption(values, 'raw-retention-days', 1, 36500),
+      models: values['no-models'] !== true,
     });
     const where = { mqttUrl: running.mqttUrl, httpUrl: running.httpUrl, pid: process.pid };
     if (values.json) ctx.out(JSON.stringify(where));
