@@ -77,17 +77,21 @@ export function plantReadings(end: number, minutes: number, firstSeq: bigint, vi
     const t = start + k * MINUTE_MS;
     const kilnRuns = k % SHIFT_MINUTES >= STOP_MINUTES;
     const dustOff = violation !== undefined && k >= violation.fromMinute && k < violation.toMinute;
-    const kilnW = kilnRuns ? KILN_W + 25_000 * Math.sin(k / 17) + 8_000 * Math.sin(k / 3.1) : STANDBY_W;
-    const dustW = kilnRuns && !dustOff ? DUST_W + 4_000 * Math.sin(k / 11) : STANDBY_W / 3;
+    // A real meter never repeats itself exactly (meter-integrity reads a frozen value as a fault).
+    const jitter = Math.sin(k / 2.3);
+    const kilnW = kilnRuns ? KILN_W + 25_000 * Math.sin(k / 17) + 8_000 * Math.sin(k / 3.1) : STANDBY_W * (1 + 0.05 * jitter);
+    const dustW = kilnRuns && !dustOff ? DUST_W + 4_000 * Math.sin(k / 11) : (STANDBY_W / 3) * (1 + 0.05 * jitter);
     kilnKWh += kilnW / 1000 / 60;
     dustKWh += dustW / 1000 / 60;
-    readings.push(meterReading(seq++, 'm-kiln', t, kilnW, kilnKWh));
-    readings.push(meterReading(seq++, 'm-dust', t + 200, dustW, dustKWh));
+    readings.push(meterReading(seq++, 'm-kiln', t, kilnW, kilnKWh, jitter));
+    readings.push(meterReading(seq++, 'm-dust', t + 200, dustW, dustKWh, jitter));
   }
   return readings;
 }
 
-function meterReading(seq: bigint, meter: string, t: number, powerW: number, energyKWh: number): Reading {
+/** `jitter` (−1…1) moves the voltages and frequency by a few hundredths, as a live grid does. */
+function meterReading(seq: bigint, meter: string, t: number, powerW: number, energyKWh: number, jitter: number): Reading {
   const current = powerW / (3 * 230 * 0.92);
-  return { seq, meter, t, values: { u1: 230.2, u2: 229.8, u3: 231.0, i1: current, i2: current, i3: current, p: powerW, pf: 0.92, f: 50, ei: energyKWh } };
+  const u = 230 + 0.6 * jitter;
+  return { seq, meter, t, values: { u1: u + 0.2, u2: u - 0.2, u3: u + 1, i1: current, i2: current, i3: current, p: powerW, pf: 0.92, f: 50 + 0.02 * jitter, ei: energyKWh } };
 }
