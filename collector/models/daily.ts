@@ -88,22 +88,25 @@ export interface DayEventSpec {
   severity: AlertSeverity;
   evidence: AlertEvent['evidence'];
   message: string;
+  /** Where the condition's window starts when it is a trend over earlier days too (default: the day). */
+  windowFrom?: number;
 }
 
-/** A day-level alert: the local day is its window, it is final when reported. */
+/** A day-level alert, keyed by its day: the day (or the trend ending with it) is its window, final when reported. */
 export function dayEvent(spec: DayEventSpec): AlertEvent {
   const { input } = spec;
+  const from = spec.windowFrom ?? input.from;
   return {
     model: spec.model,
     key: conditionKey(spec.model, spec.subject, input.from),
     enterpriseId: input.enterprise.id,
     facilities: spec.facilities,
     severity: spec.severity,
-    from: input.from,
+    from,
     to: input.to,
     ended: true,
     evidence: spec.evidence,
-    declared: noticeOverlaps(input.notices, spec.facilities, input.from, input.to),
+    declared: noticeOverlaps(input.notices, spec.facilities, from, input.to),
     message: spec.message,
     detectedAt: input.to,
   };

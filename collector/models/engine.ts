@@ -8,7 +8,7 @@
 // is live (data-gap's horizon) and what is late; models never see it.
 import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityReading } from './contract.js';
 import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry } from './engine-source.js';
-import { buildInput } from './input.js';
+import { buildInput, sliceInput } from './input.js';
 import { LevelBook } from './level-book.js';
 import { DEFAULT_TIME_ZONE, checkTimeZone, localDayEnd, localDayStart, localDaysBetween } from './local-time.js';
 import { DAY_MS, MINUTE_MS, type Model, type OrderBaseline } from './model.js';
@@ -282,28 +282,33 @@ export function createEngine(options: EngineOptions): Engine {
     await emit(state, events, previous, (e) => e.from >= startOf(modelOf(e.model)) && e.from < hi);
   }
 
-  async function evaluateDay(state: EnterpriseState, day: number): Promise<void> {
-    const to = localDayEnd(day, state.timeZone);
-    const dataFrom = localDayStart(day - dailyLookback, state.timeZone);
+  /** Daily and advance models for some local days, from one load of the data they span. */
+  async function evaluateDays(state: EnterpriseState, days: number[]): Promise<void> {
+    if (days.length === 0) return;
+    const to = localDayEnd(days[days.length - 1]!, state.timeZone);
+    const dataFrom = localDayStart(days[0]! - dailyLookback, state.timeZone);
     await ensureLearning(state, dataFrom, to);
     const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: dataFrom, readFrom: to, to }, state.timeZone);
-    const input = buildInput(data, { from: day, to, dataFrom, asOf: to });
-    const events = daily.flatMap((m) => m.evaluate(input));
-    stats.dailyEvaluations++;
+    const whole = buildInput(data, { from: dataFrom, to, dataFrom, asOf: to });
     const ids = new Set(daily.map((m) => m.id));
-    const previous = [...state.emitted.values()].filter((e) => ids.has(e.model) && e.from === day);
-    await emit(state, events, previous, () => true);
+    for (const day of days) {
+      const dayEnd = localDayEnd(day, state.timeZone);
+      const input = sliceInput(whole, day, dayEnd, localDayStart(day - dailyLookback, state.timeZone));
+      const events = daily.flatMap((m) => m.evaluate(input));
+      stats.dailyEvaluations++;
+      const previous = [...state.emitted.values()].filter((e) => ids.has(e.model) && e.from === day);
+      await emit(state, events, previous, () => true);
+    }
   }
 
   async function evaluateDaily(state: EnterpriseState): Promise<void> {
-    for (const day of [...state.dailyDirty].sort((x, y) => x - y)) {
-      state.dailyDirty.delete(day);
-      await evaluateDay(state, day);
-    }
+    const days = [...state.dailyDirty].sort((x, y) => x - y);
+    state.dailyDirty.clear();
     while (state.nextDay !== null && localDayEnd(state.nextDay, state.timeZone) <= state.watermark) {
-      await evaluateDay(state, state.nextDay);
+      if (!days.includes(state.nextDay)) days.push(state.nextDay);
       state.nextDay = localDayEnd(state.nextDay, state.timeZone);
     }
+    await evaluateDays(state, days.sort((x, y) => x - y));
   }
 
   function forgetOld(state: EnterpriseState): void {

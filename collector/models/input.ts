@@ -3,7 +3,7 @@
 import type { EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from './contract.js';
 import type { LevelBook } from './level-book.js';
 import { MINUTE_MS, type ModelConfig, type ModelInput, type OrderBaseline } from './model.js';
-import { buildSeries } from './series.js';
+import { buildSeries, sliceSeries } from './series.js';
 
 /** Default poll interval when the enterprise does not say (DESIGN.md "Polling principles"). */
 export const DEFAULT_POLL_INTERVAL_S = 15;
@@ -79,5 +79,19 @@ export function buildInput(data: EnterpriseData, window: Window): ModelInput {
     readings: [...data.readings(window.dataFrom, window.to)],
     config: data.config,
     timeZone: data.timeZone,
+  };
+}
+
+/** The same input narrowed to [from, to) with data from dataFrom: series are views, not copies. */
+export function sliceInput(input: ModelInput, from: number, to: number, dataFrom: number): ModelInput {
+  const start = Math.max(dataFrom, input.dataFrom);
+  return {
+    ...input,
+    from,
+    to,
+    dataFrom: start,
+    asOf: Math.max(to, Math.min(input.asOf, to)),
+    series: new Map([...input.series].map(([id, s]) => [id, sliceSeries(s, start, to)])),
+    readings: input.readings.filter((r) => r.t >= start && r.t < to),
   };
 }

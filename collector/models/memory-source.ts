@@ -34,7 +34,8 @@ export class MemorySource implements EngineSource {
     for (const r of readings) {
       const facility = this.meterFacility.get(r.meter);
       if (!facility) continue;
-      const reading = { ...r, facility };
+      const reading: FacilityReading = { seq: r.seq, meter: r.meter, t: r.t, values: r.values, facility };
+      if (r.quality) reading.quality = r.quality;
       stored.push(reading);
       let list = this.stored.get(facility);
       if (!list) this.stored.set(facility, (list = []));

@@ -69,7 +69,8 @@ export const scoreCommand: Command = {
     }
     const mode = ctx.values.clean ? 'clean (no scenario)' : ctx.values.notices ? 'scenarios, each under a notice' : 'scenarios';
     ctx.out(`${sites.map((s) => s.id).join(', ')}: ${days} days to ${iso(end)} UTC, ${mode}`);
-    ctx.out(`${result.readings} readings, ${result.labels.length} labels, ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
+    ctx.out(`${result.readings} readings, ${result.labels.length} labels, ${seconds(result.elapsedMs)} s (models ${seconds(result.evaluateMs)} s)`);
     ctx.out('');
     for (const line of formatScore(result)) ctx.out(line);
     for (const m of result.missed.slice(0, MAX_LISTED)) {

@@ -85,6 +85,20 @@ export function emptySeries(facility: string, from: number, to: number): Series 
   };
 }
 
+/** The minutes [from, to) of a series, sharing its arrays (both inside it). */
+export function sliceSeries(series: Series, from: number, to: number): Series {
+  const a = Math.max(0, indexOf(series, from));
+  const b = Math.min(series.length, Math.max(a, indexOf(series, to)));
+  return {
+    facility: series.facility,
+    from: series.from + a * MINUTE_MS,
+    length: b - a,
+    powerW: series.powerW.subarray(a, b),
+    complete: series.complete.subarray(a, b),
+    state: series.state.subarray(a, b),
+  };
+}
+
 /** Index of a minute in a series (may be out of range). */
 export function indexOf(series: Pick<Series, 'from'>, minute: number): number {
   return Math.round((minute - series.from) / MINUTE_MS);

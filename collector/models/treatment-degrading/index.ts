@@ -51,6 +51,7 @@ export const treatmentDegrading: Model = {
           input,
           facilities: linkFacilities(link),
           severity: 'info',
+          windowFrom: window[0]!.dayStart,
           evidence: {
             earlyTreatmentW: round(early.treatmentW!, 0),
             lateTreatmentW: round(late.treatmentW!, 0),
