@@ -1,11 +1,12 @@
 // `tandem demo` / `npm start`: the whole chain on one machine. The collector (embedded
-// broker, SQLite) and the simulated sites run in this process; one real agent process per
-// site polls its meters over Modbus TCP, RTU over TCP and (with socat) RTU on a serial pty.
-// Each site's last days of history go into its agent's outbox first and arrive as backlog.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// broker, SQLite) runs in this process; each simulated site is a `tandem sim site`
+// process, and one `tandem agent` process per site polls its meters over Modbus TCP, RTU
+// over TCP and (with socat) RTU on a serial pty. Each site's last days of history go into
+// its agent's outbox first and arrive as backlog.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { loadSite, runSite, type RunningSite, type Site } from '../firmware-sim/index.js';
+import { parseDocument, stringify, type YAMLMap, type YAMLSeq } from 'yaml';
+import { loadSite, Plant, type Site } from '../firmware-sim/index.js';
 import { startCollector, type RunningCollector } from '../collector/index.js';
 import { createApiToken } from '../collector/http/auth.js';
 import { createEnrolToken } from '../collector/registry/enrolment.js';
@@ -18,6 +19,7 @@ import { runTandem, startTandem, type TandemService } from '../lib/tandem-proces
 import { loadHistory } from './history.js';
 import { portOrAny } from './ports.js';
 import { injectLiveViolation, type LiveViolation } from './live-violation.js';
+import { startSimSite, type SimProcess } from './sim-process.js';
 
 export const DEFAULT_SITES_DIR = join(PROJECT_ROOT, 'firmware-sim', 'sites');
 const HOST = '127.0.0.1';
@@ -41,10 +43,18 @@ export interface RunningDemo {
   /** Operator token (admin) for the web page and the API. */
   token: string;
   collector: RunningCollector;
-  sites: { site: Site; running: RunningSite; gatewayId: string; transports: string[] }[];
+  sites: DemoSite[];
   /** Resolves with what was injected once the live violation has started. */
   violation: Promise<LiveViolation>;
   stop(): Promise<void>;
+}
+
+export interface DemoSite {
+  site: Site;
+  sim: SimProcess;
+  /** The plant as the simulator plays it (deterministic), to know what runs when. */
+  plant: Plant;
+  gatewayId: string;
 }
 
 export function defaultSiteFiles(): string[] {
@@ -80,30 +90,33 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     const now = Date.now();
     for (const file of options.siteFiles ?? defaultSiteFiles()) {
-      const site = loadSite(file);
+      let site = loadSite(file);
       const dir = join(dataDir, site.gateway.id);
       mkdirSync(dir, { recursive: true });
 
       // Serial buses get a pty pair: the simulator serves one end, the agent opens the other.
-      const serialPaths: Record<string, string> = {};
+      // Without socat they are served as raw RTU over TCP from a copy of the site file.
+      let siteFile = file;
+      const serialArgs: string[] = [];
       const agentPaths: Record<string, string> = {};
-      let sitePlan = site;
-      if (!serialSkip) {
+      if (serialSkip) {
+        siteFile = join(dir, 'site.yaml');
+        writeFileSync(siteFile, serialAsTcp(readFileSync(file, 'utf8')));
+        site = loadSite(siteFile);
+      } else {
         for (const bus of site.buses.filter((b) => b.kind === 'rtu')) {
           const pair: PtyPair = await startPtyPair();
           cleanups.push(() => pair.close());
-          serialPaths[bus.id] = pair.a;
+          serialArgs.push('--serial', `${bus.id}=${pair.a}`);
           agentPaths[bus.id] = pair.b;
         }
-      } else {
-        sitePlan = serialAsTcp(site);
       }
 
       const stateFile = join(dir, 'meters-state.json');
       const outboxPath = join(dir, 'outbox.db');
       progress(`${site.id}: simulating ${options.days} days of history…`);
       let shown = 0;
-      const history = loadHistory(sitePlan, {
+      const history = loadHistory(site, {
         days: options.days,
         end: now,
         outboxPath,
@@ -116,21 +129,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       });
       progress(`${site.id}: ${history.readings.toLocaleString('en-US')} history readings wait in the outbox`);
 
-      const running = await runSite(sitePlan, {
-        freePorts: true,
-        host: HOST,
-        serialPaths,
-        stateFile,
-        labelsFile: join(dir, 'labels.json'),
-        scenarios: false,
-      });
-      cleanups.push(() => running.close());
+      const simLog = join(dataDir, 'logs', `sim-${site.id}.log`);
+      const simArgs = ['--site', siteFile, '--free-ports', '--host', HOST, '--state', stateFile, '--labels', join(dir, 'labels.json'), '--no-scenarios', ...serialArgs];
+      const sim = await startSimSite(simArgs, simLog, (code) => progress(`simulator of ${site.id} exited with ${code}; see ${simLog}`));
+      cleanups.push(() => sim.stop());
 
       // Register the enterprise with the buses where the agent reaches them.
-      const enterprise = registryEntry(sitePlan, running, agentPaths);
-      await importEnterprises(collector.store, [enterprise], Date.now());
+      await importEnterprises(collector.store, [registryEntry(site, sim.buses, agentPaths)], Date.now());
       for (const order of truthOrders(history.truth)) await collector.store.upsertOrder(order);
-      for (const notice of truthNotices(history.truth, [sitePlan])) await collector.store.upsertNotice(notice);
+      for (const notice of truthNotices(history.truth, [site])) await collector.store.upsertNotice(notice);
 
       // The technician's path: a one-time token, `tandem agent enroll`, then run the agent.
       const configFile = join(dir, 'agent.yaml');
@@ -141,8 +148,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       const agentLog = join(dataDir, 'logs', `agent-${site.gateway.id}.log`);
       const agent = startTandem(['agent', 'run', '--config', configFile], agentLog, (code) => progress(`agent ${site.gateway.id} exited with ${code}; see ${agentLog}`));
       agents.push(agent);
-      sites.push({ site: sitePlan, running, gatewayId: site.gateway.id, transports: running.buses.map((b) => `${b.kind} ${b.url}`) });
-      progress(`${site.id}: simulated meters on ${running.buses.map((b) => `${b.kind} ${b.url}`).join(', ')}; agent started`);
+      sites.push({ site, sim, plant: new Plant(site), gatewayId: site.gateway.id });
+      progress(`${site.id}: simulated meters on ${[...sim.buses.values()].join(', ')}; agent started`);
     }
 
     const token = await createApiToken(collector.store, 'admin', 'demo operator', Date.now());
@@ -156,18 +163,25 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 }
 
 /** Without socat, a serial bus is served as raw RTU over TCP: the same frames, another wire. */
-function serialAsTcp(site: Site): Site {
-  const asTcp = <B extends { kind?: unknown }>(b: B) => (b.kind === 'rtu' ? { ...b, kind: 'rtu-over-tcp' as const, host: HOST, port: 0 } : b);
-  return { ...site, buses: site.buses.map(asTcp) as Site['buses'], gateway: { ...site.gateway, buses: site.gateway.buses.map(asTcp) } };
+function serialAsTcp(siteYaml: string): string {
+  const doc = parseDocument(siteYaml);
+  const buses = doc.getIn(['gateway', 'buses']) as YAMLSeq<YAMLMap>;
+  for (const bus of buses.items) {
+    if (bus.get('kind') !== 'rtu') continue;
+    for (const key of ['path', 'baud', 'parity', 'dataBits', 'stopBits']) bus.delete(key);
+    bus.set('kind', 'rtu-over-tcp');
+    bus.set('host', HOST);
+    bus.set('port', 0);
+  }
+  return doc.toString();
 }
 
 /** The site as the collector's registry knows it: its gateway's buses where the agent finds them. */
-function registryEntry(site: Site, running: RunningSite, agentPaths: Record<string, string>) {
+function registryEntry(site: Site, served: Map<string, string>, agentPaths: Record<string, string>) {
   const buses = site.gateway.buses.map((bus) => {
     const id = String(bus.id);
-    const served = running.buses.find((b) => b.id === id)!;
     if (bus.kind === 'rtu') return { ...bus, path: agentPaths[id] ?? bus.path };
-    return { ...bus, host: HOST, port: served.port };
+    return { ...bus, host: HOST, port: Number(new URL(served.get(id)!).port) };
   });
   const { sim: _sim, file: _file, buses: _buses, ...enterprise } = site;
   return { ...enterprise, gateway: { ...site.gateway, buses } };

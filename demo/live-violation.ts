@@ -2,7 +2,7 @@
 // running switches off, so a treatment-off alert appears through the whole live path.
 // When no production runs at that moment (night, weekend), a reversed CT on a production
 // meter is injected instead: meter-integrity raises it at once, whatever the load.
-import type { RunningSite, Site } from '../firmware-sim/index.js';
+import type { DemoSite } from './demo.js';
 
 /** Long enough to pass the shortened dwell with room to spare, short enough to end on its own. */
 const VIOLATION_MINUTES = 30;
@@ -18,7 +18,7 @@ export interface LiveViolation {
 }
 
 export function injectLiveViolation(
-  sites: readonly { site: Site; running: RunningSite }[],
+  sites: readonly DemoSite[],
   afterMs: number,
   progress: (line: string) => void,
 ): { started: Promise<LiveViolation>; cancel(): void } {
@@ -33,19 +33,19 @@ export function injectLiveViolation(
   return { started, cancel: () => clearTimeout(timer) };
 }
 
-function inject(sites: readonly { site: Site; running: RunningSite }[], now: number): LiveViolation {
-  for (const { site, running } of sites) {
+function inject(sites: readonly DemoSite[], now: number): LiveViolation {
+  for (const { site, plant, sim } of sites) {
     for (const treatment of site.facilities.filter((f) => f.kind === 'treatment')) {
-      if ((treatment.serves ?? []).some((p) => running.plant.productionRunning(p, now))) {
-        running.inject({ kind: 'treatment-off', facility: treatment.id, minutes: VIOLATION_MINUTES, id: 'demo-live-treatment-off' });
+      if ((treatment.serves ?? []).some((p) => plant.productionRunning(p, now))) {
+        sim.command(`scenario treatment-off ${treatment.id} minutes=${VIOLATION_MINUTES}`);
         return { enterpriseId: site.id, kind: 'treatment-off', target: treatment.id, model: 'treatment-off', at: now };
       }
     }
   }
-  const { site, running } = sites[0]!;
+  const { site, sim } = sites[0]!;
   const production = site.facilities.find((f) => f.kind === 'production')!;
   const meter = site.meters.find((m) => m.facility === production.id)!;
-  running.inject({ kind: 'reversed-ct', meter: meter.id, minutes: VIOLATION_MINUTES, id: 'demo-live-reversed-ct' });
+  sim.command(`fault ${meter.id} reversed-ct minutes=${VIOLATION_MINUTES}`);
   return { enterpriseId: site.id, kind: 'reversed-ct', target: meter.id, model: 'meter-integrity', at: now };
 }
 
