@@ -1,5 +1,5 @@
-// Local days in an enterprise's IANA zone: daily models cut days at local midnight and
-// night-production reads local hours (DESIGN.md "The models").
+// Local days in an enterprise's IANA zone: daily models cut days at local midnight
+// (DESIGN.md "The models"); night-production counts hours from it.
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './model.js';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -61,16 +61,6 @@ export function localDayStart(t: number, timeZone: string): number {
 /** UTC instant where the local day after the one containing t starts. */
 export function localDayEnd(t: number, timeZone: string): number {
   return localDayStart(localDayStart(t, timeZone) + DAY_MS + 2 * HOUR_MS, timeZone);
-}
-
-/** Local hour (0–23) at instant t. */
-export function localHour(t: number, timeZone: string): number {
-  return Math.floor((((t + zoneOffsetMs(t, timeZone)) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
-}
-
-/** YYYY-MM-DD of the local day containing t, for alert keys. */
-export function localDate(t: number, timeZone: string): string {
-  return new Date(t + zoneOffsetMs(t, timeZone)).toISOString().slice(0, 10);
 }
 
 /** The local day starts covering [from, to). */

@@ -30,7 +30,3 @@ export const MODELS: readonly Model[] = [
   treatmentDegrading,
   riskRanking,
 ];
-
-export function getModel(id: string): Model | undefined {
-  return MODELS.find((m) => m.id === id);
-}

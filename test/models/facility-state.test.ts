@@ -1,6 +1,8 @@
 import { test } from 'tap';
 import { effectiveLevels, facilityLevels, learnLevels, stateOf } from '../../collector/models/facility-state.js';
 import { LevelBook } from '../../collector/models/level-book.js';
+import { checkTimeZone, localDayEnd, localDayStart } from '../../collector/models/local-time.js';
+import { rollupMinutes } from '../../collector/models/rollup.js';
 import { buildSeries } from '../../collector/models/series.js';
 
 const MIN = 60_000;
@@ -90,4 +92,29 @@ test('facility state – a meter polled every 5 min holds its value for the minu
     { holdMinutes: 4, levelsAt: () => ({ offBelowW: 1000, runningAboveW: 10_000, runningLevelW: 50_000 }) },
   );
   t.same([...series.state], [...Array(15).fill(3), 3, 3, 3, 3, 3].map((v, i) => (i < 15 ? v : 0)));
+});
+
+test('rollup – a facility minute is the sum of its meters’ mean power, with how many reported', async (t) => {
+  const reading = (meter: string, t: number, p: number) => ({ seq: 1n, meter, t, values: { p } });
+  const minutes = rollupMinutes(
+    [reading('a', 0, 1000), reading('a', 15_000, 3000), reading('b', 30_000, 500), reading('a', MIN, 800), reading('x', 0, 1)],
+    new Map([
+      ['a', 'kiln'],
+      ['b', 'kiln'],
+    ]),
+  );
+  t.same(minutes, [
+    { facility: 'kiln', minute: 0, powerW: 2500, energyKWh: null, metersReporting: 2 },
+    { facility: 'kiln', minute: MIN, powerW: 800, energyKWh: null, metersReporting: 1 },
+  ]);
+});
+
+test('local days – cut at local midnight in the enterprise zone, 23 h on a spring DST day', async (t) => {
+  const t0 = Date.parse('2026-12-01T10:00:00Z');
+  t.equal(new Date(localDayStart(t0, 'Asia/Shanghai')).toISOString(), '2026-11-30T16:00:00.000Z');
+  const spring = Date.parse('2026-03-29T12:00:00Z'); // Europe/Berlin goes from +1 to +2 that night
+  const start = localDayStart(spring, 'Europe/Berlin');
+  t.equal(new Date(start).toISOString(), '2026-03-28T23:00:00.000Z');
+  t.equal(localDayEnd(spring, 'Europe/Berlin') - start, 23 * 3600_000);
+  t.throws(() => checkTimeZone('Mars/Olympus'), RangeError);
 });
