@@ -37,6 +37,8 @@ export class ReadingTables {
   private readonly selectReadings: Statement;
   private readonly count: Statement;
   private readonly prune: Statement;
+  /** Statements whose text depends on how many meters a facility has, prepared once each. */
+  private readonly prepared = new Map<string, Statement>();
 
   constructor(
     private readonly db: Database,
@@ -120,23 +122,33 @@ export class ReadingTables {
   facilityReadings(facilities: string[], fromMs: number, toMs: number): FacilityReading[] {
     const keys = facilities.flatMap((f) => this.keys.metersOfFacility(f));
     if (keys.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT meter, seq, t, ${QUANTITY_NAMES.join(', ')}, quality FROM readings
-         WHERE meter IN (${keys.map(() => '?').join(',')}) AND t >= ? AND t < ? AND flags = 0 ORDER BY t, meter`,
-      )
+    // Raw rows (arrays in column order): the models read many of them on every evaluation.
+    const rows = this.statement(
+      `SELECT meter, seq, t, ${QUANTITY_NAMES.join(', ')}, quality FROM readings
+       WHERE meter IN (${placeholders(keys)}) AND t >= ? AND t < ? AND flags = 0 ORDER BY t, meter`,
+    )
       .safeIntegers(true)
-      .all(...keys, fromMs, toMs) as Record<string, unknown>[];
+      .raw(true)
+      .all(...keys, fromMs, toMs) as unknown[][];
+    const first = 3;
     return rows.map((row) => {
-      const key = Number(row.meter);
-      return { ...toReading(row, this.keys.meterIdOfKey(key)!), facility: this.keys.facilityOfKey(key)! };
+      const key = Number(row[0]);
+      const values: Partial<Record<Quantity, number>> = {};
+      for (let i = 0; i < QUANTITY_NAMES.length; i++) {
+        const value = row[first + i];
+        if (value !== null) values[QUANTITY_NAMES[i]!] = Number(value);
+      }
+      const reading: FacilityReading = { seq: row[1] as bigint, meter: this.keys.meterIdOfKey(key)!, t: Number(row[2]), values, facility: this.keys.facilityOfKey(key)! };
+      const quality = row[first + QUANTITY_NAMES.length];
+      if (quality) reading.quality = JSON.parse(quality as string);
+      return reading;
     });
   }
 
   firstMinute(facility: string): number | null {
     const keys = this.keys.metersOfFacility(facility);
     if (keys.length === 0) return null;
-    const row = this.db.prepare(`SELECT min(minute) AS first FROM meter_minutes WHERE meter IN (${keys.map(() => '?').join(',')})`).get(...keys) as { first: number | null };
+    const row = this.statement(`SELECT min(minute) AS first FROM meter_minutes WHERE meter IN (${placeholders(keys)})`).get(...keys) as { first: number | null };
     return row.first;
   }
 
@@ -144,12 +156,9 @@ export class ReadingTables {
   minutes(facility: string, fromMs: number, toMs: number): FacilityMinute[] {
     const meterKeys = this.keys.metersOfFacility(facility);
     if (meterKeys.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM meter_minutes WHERE meter IN (${meterKeys.map(() => '?').join(',')})
-         AND minute >= ? AND minute < ? ORDER BY minute, meter`,
-      )
-      .all(...meterKeys, fromMs - MINUTE_MS, toMs) as MinuteRow[];
+    const rows = this.statement(
+      `SELECT * FROM meter_minutes WHERE meter IN (${placeholders(meterKeys)}) AND minute >= ? AND minute < ? ORDER BY minute, meter`,
+    ).all(...meterKeys, fromMs - MINUTE_MS, toMs) as MinuteRow[];
     const lastByMeter = new Map<number, MinuteRow>();
     const result: FacilityMinute[] = [];
     let current: FacilityMinute | null = null;
@@ -169,6 +178,12 @@ export class ReadingTables {
     return result;
   }
 
+  private statement(sql: string): Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) this.prepared.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   total(): number {
     return (this.count.get() as { n: number }).n;
   }
@@ -179,6 +194,10 @@ export class ReadingTables {
     for (const key of this.keys.allMeterKeys()) deleted += this.prune.run(key, beforeMs).changes;
     return deleted;
   }
+}
+
+function placeholders(values: unknown[]): string {
+  return values.map(() => '?').join(',');
 }
 
 /** A row of the readings table (read with safeIntegers) as a protocol Reading. */

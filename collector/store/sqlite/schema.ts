@@ -79,6 +79,20 @@ export const MIGRATIONS: readonly string[] = [
     delivered_at INTEGER, failed_at INTEGER, PRIMARY KEY (id, subscription));
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at, created_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
   `,
+  // 4: readings clustered by (meter, t) so that a window of a facility's readings is a
+  // sequential read (the models read them on every evaluation); (gw, seq) stays unique
+  // through its own index, which is what makes a resend a no-op.
+  `
+  CREATE TABLE readings_by_meter (
+    meter INTEGER NOT NULL, t INTEGER NOT NULL, seq INTEGER NOT NULL, gw INTEGER NOT NULL,
+    ${QUANTITY_COLUMNS}, quality TEXT, flags INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (meter, t, seq)) WITHOUT ROWID;
+  INSERT INTO readings_by_meter (meter, t, seq, gw, u1, u2, u3, i1, i2, i3, p, pf, f, ei, quality, flags)
+    SELECT meter, t, seq, gw, u1, u2, u3, i1, i2, i3, p, pf, f, ei, quality, flags FROM readings;
+  DROP TABLE readings;
+  ALTER TABLE readings_by_meter RENAME TO readings;
+  CREATE UNIQUE INDEX readings_gw_seq ON readings (gw, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
