@@ -13,7 +13,6 @@ type Kind = (typeof KINDS)[number];
 /** One bit per kind, in KINDS order: a reading's conditions as a number, no allocation. */
 const BIT = Object.fromEntries(KINDS.map((k, i) => [k, 1 << i])) as Record<Kind, number>;
 
-const FROZEN_QUANTITIES: Quantity[] = ['u1', 'u2', 'u3', 'i1', 'i2', 'i3', 'p'];
 /** Counter resolution (kWh): a smaller step back is rounding, not a meter fault. */
 const COUNTER_EPSILON_KWH = 0.001;
 
@@ -55,17 +54,11 @@ function conditions(v: Values, prev: Values | undefined, p: Params): number {
     out |= BIT['out-of-range'];
   }
   if (prev && ((power ?? 0) > p.loadedAboveW! || Math.max(i1, i2, i3) > p.loadedAboveA!)) {
-    let present = 0;
-    let same = true;
-    for (const q of FROZEN_QUANTITIES) {
-      if (v[q] === undefined) continue;
-      present++;
-      if (v[q] !== prev[q]) {
-        same = false;
-        break;
-      }
-    }
-    if (same && present > 0) out |= BIT.frozen;
+    // Named loads, not a loop over quantity names: this runs for every reading.
+    const same =
+      u1 === prev.u1 && u2 === prev.u2 && u3 === prev.u3 && v.i1 === prev.i1 && v.i2 === prev.i2 && v.i3 === prev.i3 && power === prev.p;
+    const present = u1 !== undefined || u2 !== undefined || u3 !== undefined || v.i1 !== undefined || power !== undefined;
+    if (same && present) out |= BIT.frozen;
   }
   return out;
 }
