@@ -11,13 +11,13 @@ function withdrawalReason(event: AlertEvent): string {
 }
 
 /**
- * The upserts one evaluation makes, updating `emitted` (key → last event sent).
- * `previous` are the events sent before for the models evaluated; those `judged` (inside
- * the evaluated stretch) and not found again are withdrawn. A new alert is `late` when
- * `late(event)` says so; extensions of a known one never are.
+ * The upserts one evaluation makes, against `emitted` (key → last event sent; record each
+ * with `remember` once the sink took it). `previous` are the events sent before for the
+ * models evaluated; those `judged` (inside the evaluated stretch) and not found again are
+ * withdrawn. A new alert is `late` when `late(event)` says so; extensions never are.
  */
 export function changes(
-  emitted: Map<string, AlertEvent>,
+  emitted: ReadonlyMap<string, AlertEvent>,
   events: AlertEvent[],
   previous: readonly AlertEvent[],
   judged: (e: AlertEvent) => boolean,
@@ -30,15 +30,19 @@ export function changes(
     seen.add(event.key);
     const old = emitted.get(event.key);
     if (old && JSON.stringify(old) === JSON.stringify(event)) continue;
-    emitted.set(event.key, event);
     out.push([event, { late: old ? false : late(event) }]);
   }
   for (const old of previous) {
     if (seen.has(old.key) || !judged(old)) continue;
-    emitted.delete(old.key);
     out.push([{ ...old, ended: true, withdrawn: withdrawalReason(old) }, { late: false }]);
   }
   return out;
+}
+
+/** Records an upsert the sink took: a withdrawn condition is forgotten, others remembered. */
+export function remember(emitted: Map<string, AlertEvent>, event: AlertEvent): void {
+  if (event.withdrawn) emitted.delete(event.key);
+  else emitted.set(event.key, event);
 }
 
 /**

@@ -14,7 +14,7 @@ import { DEFAULT_TIME_ZONE, checkTimeZone, localDayEnd, localDayStart, localDays
 import { DAY_MS, MINUTE_MS, type Model, type OrderBaseline } from './model.js';
 import { MODELS } from './registry.js';
 import { baselineWindow } from './baseline.js';
-import { changes } from './engine-changes.js';
+import { changes, remember } from './engine-changes.js';
 
 export type { EngineSource } from './engine-source.js';
 
@@ -112,6 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
   const newestMinute = new Map<string, number>();
   const firstMinutes = new Map<string, number>();
   const pendingTouches: Touched[] = [];
+  const retried = new WeakSet<Touched>();
+  let reloadRequested = false;
   const stats: EngineStats = { evaluations: 0, dailyEvaluations: 0, upserts: 0, pendingEnterprises: 0 };
   let registry: Registry | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -164,31 +166,48 @@ export function createEngine(options: EngineOptions): Engine {
   /** Applies recorded touches: dirty windows, watermarks, invalidated learning and days. */
   async function applyTouches(): Promise<void> {
     const touches = pendingTouches.splice(0);
-    for (const touch of touches) {
-      const enterpriseId = registry!.enterpriseOf.get(touch.facility);
-      const state = enterpriseId && stateOf(enterpriseId);
-      if (!state) continue;
-      const end = touch.toMinute + MINUTE_MS;
-      const newest = newestMinute.get(touch.facility) ?? -Infinity;
-      const backfill = touch.fromMinute < newest;
-      if (!firstMinutes.has(touch.facility)) {
-        const stored = source.firstMinute ? await source.firstMinute(touch.facility) : null;
-        firstMinutes.set(touch.facility, Math.min(stored ?? Infinity, touch.fromMinute));
-      } else firstMinutes.set(touch.facility, Math.min(firstMinutes.get(touch.facility)!, touch.fromMinute));
-      newestMinute.set(touch.facility, Math.max(newest, touch.toMinute));
-      state.dirtyFrom = Math.min(state.dirtyFrom, touch.fromMinute);
-      state.dirtyTo = Math.max(state.dirtyTo, end);
-      // A minute's first reading decides it; more readings of the newest minute wait for
-      // the next minute or flush(), so a live enterprise is evaluated about once a minute.
-      if (backfill || touch.toMinute > newest) state.scheduled = true;
-      state.watermark = Math.max(state.watermark, end);
-      state.nextDay ??= localDayStart(touch.fromMinute, state.timeZone);
-      for (const day of localDaysBetween(touch.fromMinute, end, state.timeZone)) {
-        quarters.forget(touch.facility, day);
-        if (backfill) await relearn(state, touch.facility, day);
-        if (state.nextDay !== null && day < state.nextDay) {
-          for (let d = day, k = 0; d < state.nextDay && k < DAILY_REACH_DAYS; d = localDayEnd(d, state.timeZone), k++) state.dailyDirty.add(d);
-        }
+    for (let i = 0; i < touches.length; i++) {
+      try {
+        await applyTouch(touches[i]!);
+      } catch (error) {
+        pendingTouches.unshift(...touches.slice(i)); // kept for the next tick
+        throw error;
+      }
+    }
+  }
+
+  async function applyTouch(touch: Touched): Promise<void> {
+    const enterpriseId = registry!.enterpriseOf.get(touch.facility);
+    const state = enterpriseId && stateOf(enterpriseId);
+    if (!state) {
+      // A facility registered after the registry was loaded: reload, and try once more.
+      if (!retried.has(touch)) {
+        retried.add(touch);
+        pendingTouches.push(touch);
+        reloadRequested = true;
+      }
+      return;
+    }
+    const end = touch.toMinute + MINUTE_MS;
+    const newest = newestMinute.get(touch.facility) ?? -Infinity;
+    const backfill = touch.fromMinute < newest;
+    if (!firstMinutes.has(touch.facility)) {
+      const stored = source.firstMinute ? await source.firstMinute(touch.facility) : null;
+      firstMinutes.set(touch.facility, Math.min(stored ?? Infinity, touch.fromMinute));
+    } else firstMinutes.set(touch.facility, Math.min(firstMinutes.get(touch.facility)!, touch.fromMinute));
+    newestMinute.set(touch.facility, Math.max(newest, touch.toMinute));
+    state.dirtyFrom = Math.min(state.dirtyFrom, touch.fromMinute);
+    state.dirtyTo = Math.max(state.dirtyTo, end);
+    // A minute's first reading decides it; more readings of the newest minute wait for
+    // the next minute or flush(), so a live enterprise is evaluated about once a minute.
+    if (backfill || touch.toMinute > newest) state.scheduled = true;
+    state.watermark = Math.max(state.watermark, end);
+    state.nextDay ??= localDayStart(touch.fromMinute, state.timeZone);
+    for (const day of localDaysBetween(touch.fromMinute, end, state.timeZone)) {
+      quarters.forget(touch.facility, day);
+      if (backfill) await relearn(state, touch.facility, day);
+      if (state.nextDay !== null && day < state.nextDay) {
+        for (let d = day, k = 0; d < state.nextDay && k < DAILY_REACH_DAYS; d = localDayEnd(d, state.timeZone), k++) state.dailyDirty.add(d);
       }
     }
   }
@@ -235,6 +254,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const [event, meta] of changes(state.emitted, events, previous, judged, late)) {
       stats.upserts++;
       await sink.upsert(event, meta);
+      remember(state.emitted, event);
     }
   }
 
@@ -308,7 +328,12 @@ export function createEngine(options: EngineOptions): Engine {
       if (!days.includes(state.nextDay)) days.push(state.nextDay);
       state.nextDay = localDayEnd(state.nextDay, state.timeZone);
     }
-    await evaluateDays(state, days.sort((x, y) => x - y));
+    try {
+      await evaluateDays(state, days.sort((x, y) => x - y));
+    } catch (error) {
+      for (const day of days) state.dailyDirty.add(day);
+      throw error;
+    }
   }
 
   function forgetOld(state: EnterpriseState): void {
@@ -319,16 +344,31 @@ export function createEngine(options: EngineOptions): Engine {
     await ensureRegistry();
     await applyTouches();
     const liveMinute = options.now ? Math.floor(options.now() / MINUTE_MS) * MINUTE_MS : null;
+    const failures: unknown[] = [];
     for (const state of states.values()) {
       const silent = liveMinute !== null && liveMinute > state.gapCheckedMinute && liveMinute - state.watermark >= silentAfterMs;
-      if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent) {
-        if (silent) state.gapCheckedMinute = liveMinute;
-        await evaluateRealtime(state, liveMinute);
+      // What an evaluation takes on is given back if it fails (a store error): nothing is lost.
+      const dirty = { from: state.dirtyFrom, to: state.dirtyTo, days: [...state.dailyDirty] };
+      try {
+        if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent) {
+          if (silent) state.gapCheckedMinute = liveMinute;
+          await evaluateRealtime(state, liveMinute);
+        }
+        await evaluateDaily(state);
+        forgetOld(state);
+      } catch (error) {
+        if (dirty.to > -Infinity) markDirty(state, dirty.from, dirty.to);
+        for (const day of dirty.days) state.dailyDirty.add(day);
+        failures.push(error);
+        if (options.onError) options.onError(error);
       }
-      await evaluateDaily(state);
-      forgetOld(state);
     }
     stats.pendingEnterprises = [...states.values()].filter((s) => s.scheduled).length;
+    if (reloadRequested) {
+      reloadRequested = false;
+      registry = null;
+    }
+    if (failures.length && !options.onError) throw failures[0];
   }
 
   /** Ticks run one after another, never overlapping. */

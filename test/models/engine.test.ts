@@ -152,3 +152,25 @@ test('engine – a gateway that goes silent raises data-gap on the clock alone, 
   const gaps = [...alerts.values()].filter((a) => a.model === 'data-gap');
   t.ok(gaps.every((a) => a.ended && a.to === silentTo && !a.withdrawn), 'ended where data resumed; nothing arrived to withdraw them');
 });
+
+test('engine – a store error in an evaluation loses nothing: the window is evaluated again on the next tick', async (t) => {
+  const source = new MemorySource(sitesRegistry([site], history));
+  const alerts = new Map<string, AlertEvent>();
+  const errors: string[] = [];
+  let failing = true;
+  const minutes = source.minutes.bind(source);
+  source.minutes = (facility, from, to) => {
+    if (failing) throw new Error('SQLITE_BUSY');
+    return minutes(facility, from, to);
+  };
+  const engine = createEngine({ source, tickMs: 0, sink: { upsert: (e) => void alerts.set(e.key, e) }, onError: (e) => errors.push((e as Error).message) });
+  engine.onStored(source.store(readings.map(asReading)));
+  await engine.flush();
+  t.same(errors.slice(0, 1), ['SQLITE_BUSY'], 'reported');
+  t.equal(alerts.size, 0);
+  failing = false;
+  await engine.flush();
+  await engine.close();
+  t.ok([...alerts.keys()].some((k) => k.startsWith('treatment-off:scrubber:')), 'found once the store answers');
+  t.ok([...alerts.keys()].some((k) => k.startsWith('runtime-short:')), 'daily models too');
+});
