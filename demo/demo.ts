@@ -32,6 +32,8 @@ export interface DemoOptions {
   days: number;
   /** Seconds after start at which the live violation is injected. */
   violationAfterS: number;
+  /** `auto`: treatment-off where production runs now, else a reversed CT; `reversed-ct`: always the meter fault (its rule has no dwell). */
+  violation?: 'auto' | 'reversed-ct';
   siteFiles?: string[];
   logger: Logger;
   progress: (line: string) => void;
@@ -153,7 +155,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
 
     const token = await createApiToken(collector.store, 'admin', 'demo operator', Date.now());
-    const violation = injectLiveViolation(sites, options.violationAfterS * 1000, progress);
+    const violation = injectLiveViolation(sites, options.violationAfterS * 1000, options.violation ?? 'auto', progress);
     cleanups.push(() => violation.cancel());
     return { httpUrl: collector.httpUrl, mqttUrl: collector.mqttUrl, token, collector, sites, violation: violation.started, stop };
   } catch (error) {

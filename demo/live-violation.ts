@@ -20,12 +20,13 @@ export interface LiveViolation {
 export function injectLiveViolation(
   sites: readonly DemoSite[],
   afterMs: number,
+  choice: 'auto' | 'reversed-ct',
   progress: (line: string) => void,
 ): { started: Promise<LiveViolation>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const started = new Promise<LiveViolation>((resolve) => {
     timer = setTimeout(() => {
-      const violation = inject(sites, Date.now());
+      const violation = inject(sites, Date.now(), choice);
       progress(`live scenario: ${describe(violation)} for ${VIOLATION_MINUTES} min; expect a ${violation.model} alert`);
       resolve(violation);
     }, afterMs);
@@ -33,8 +34,8 @@ export function injectLiveViolation(
   return { started, cancel: () => clearTimeout(timer) };
 }
 
-function inject(sites: readonly DemoSite[], now: number): LiveViolation {
-  for (const { site, plant, sim } of sites) {
+function inject(sites: readonly DemoSite[], now: number, choice: 'auto' | 'reversed-ct'): LiveViolation {
+  for (const { site, plant, sim } of choice === 'auto' ? sites : []) {
     for (const treatment of site.facilities.filter((f) => f.kind === 'treatment')) {
       if ((treatment.serves ?? []).some((p) => plant.productionRunning(p, now))) {
         sim.command(`scenario treatment-off ${treatment.id} minutes=${VIOLATION_MINUTES}`);
