@@ -20,16 +20,9 @@ interface MinuteAggregate {
   eLastT: number | null;
 }
 
-interface MinuteRow {
-  meter: number;
-  minute: number;
-  p_sum: number;
-  p_n: number;
-  e_first: number | null;
-  e_first_t: number | null;
-  e_last: number | null;
-  e_last_t: number | null;
-}
+/** A meter_minutes row as read (raw): the column positions are M. */
+type MinuteRow = [meter: number, minute: number, pSum: number, pN: number, eFirst: number | null, eFirstT: number | null, eLast: number | null, eLastT: number | null];
+const M = { meter: 0, minute: 1, pSum: 2, pN: 3, eFirst: 4, eFirstT: 5, eLast: 6, eLastT: 7 } as const;
 
 export class ReadingTables {
   private readonly insert: Statement;
@@ -156,26 +149,28 @@ export class ReadingTables {
   minutes(facility: string, fromMs: number, toMs: number): FacilityMinute[] {
     const meterKeys = this.keys.metersOfFacility(facility);
     if (meterKeys.length === 0) return [];
+    // In primary-key order (meter, minute): no sort, and each meter's previous minute comes just before.
     const rows = this.statement(
-      `SELECT * FROM meter_minutes WHERE meter IN (${placeholders(meterKeys)}) AND minute >= ? AND minute < ? ORDER BY minute, meter`,
-    ).all(...meterKeys, fromMs - MINUTE_MS, toMs) as MinuteRow[];
-    const lastByMeter = new Map<number, MinuteRow>();
-    const result: FacilityMinute[] = [];
-    let current: FacilityMinute | null = null;
+      `SELECT meter, minute, p_sum, p_n, e_first, e_first_t, e_last, e_last_t FROM meter_minutes
+       WHERE meter IN (${placeholders(meterKeys)}) AND minute >= ? AND minute < ? ORDER BY meter, minute`,
+    )
+      .raw(true)
+      .all(...meterKeys, fromMs - MINUTE_MS, toMs) as MinuteRow[];
+    const byMinute = new Map<number, FacilityMinute>();
+    let previous: MinuteRow | undefined;
     for (const row of rows) {
-      const previous = lastByMeter.get(row.meter);
-      lastByMeter.set(row.meter, row);
-      if (row.minute < fromMs) continue;
-      if (!current || current.minute !== row.minute) {
-        current = { facility, minute: row.minute, powerW: null, energyKWh: null, metersReporting: 0 };
-        result.push(current);
-      }
+      const before = previous?.[M.meter] === row[M.meter] ? previous : undefined;
+      previous = row;
+      const minute = row[M.minute];
+      if (minute < fromMs) continue;
+      let current = byMinute.get(minute);
+      if (!current) byMinute.set(minute, (current = { facility, minute, powerW: null, energyKWh: null, metersReporting: 0 }));
       current.metersReporting++;
-      if (row.p_n > 0) current.powerW = (current.powerW ?? 0) + row.p_sum / row.p_n;
-      const energy = minuteEnergy(row, previous);
+      if (row[M.pN] > 0) current.powerW = (current.powerW ?? 0) + row[M.pSum] / row[M.pN];
+      const energy = minuteEnergy(row, before);
       if (energy !== null) current.energyKWh = (current.energyKWh ?? 0) + energy;
     }
-    return result;
+    return [...byMinute.values()].sort((a, b) => a.minute - b.minute);
   }
 
   private statement(sql: string): Statement {
@@ -235,11 +230,13 @@ function accumulate(minutes: Map<string, MinuteAggregate>, meter: number, readin
  * backwards gives null (meter-integrity reports it from the readings).
  */
 function minuteEnergy(row: MinuteRow, previous: MinuteRow | undefined): number | null {
-  if (row.e_last === null) return null;
+  const last = row[M.eLast];
+  if (last === null) return null;
   let base: number | null = null;
-  if (previous && previous.minute === row.minute - MINUTE_MS && previous.e_last !== null) base = previous.e_last;
-  else if (row.e_first_t !== row.e_last_t) base = row.e_first;
+  const previousLast = previous?.[M.eLast] ?? null;
+  if (previous && previous[M.minute] === row[M.minute] - MINUTE_MS && previousLast !== null) base = previousLast;
+  else if (row[M.eFirstT] !== row[M.eLastT]) base = row[M.eFirst];
   if (base === null) return null;
-  const energy = row.e_last - base;
+  const energy = last - base;
   return energy >= 0 ? energy : null;
 }
