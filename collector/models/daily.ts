@@ -55,13 +55,16 @@ export function sums(series: readonly Series[], start: number, end: number, incl
   return { energyKWh: energy * KWH_PER_W_MINUTE, completeMinutes: complete, minutes };
 }
 
-/** Minutes production ran, and of those the minutes the treatment ran alongside. */
+/**
+ * Minutes production ran while the treatment's state was known, and of those the minutes
+ * the treatment ran alongside (a minute the treatment's meter cannot tell is left out).
+ */
 export function runningAlongside(link: Link, start: number, end: number, include?: (i: number) => boolean): { production: number; both: number } {
   let production = 0;
   let both = 0;
   for (let i = start; i < end; i++) {
     if (include && !include(i)) continue;
-    if (anyRunning(link.productionSeries, i) !== TRUE) continue;
+    if (link.treatmentSeries.state[i] === STATE_CODES.unknown || anyRunning(link.productionSeries, i) !== TRUE) continue;
     production++;
     if (link.treatmentSeries.state[i] === STATE_CODES.running) both++;
   }

@@ -11,7 +11,9 @@
 // A history with one level only (the span under 30 % of it) is read as always running when
 // that level is at least MIN_RUNNING_W (rest taken as 0 W), else as always off.
 // So a fan throttled to 40 % of its running power is `idle` (treatment-weak sees it), one
-// switched off is `off` (treatment-off sees it). A minute with no data is `unknown`, never off.
+// switched off is `off` (treatment-off sees it). A minute with no data is `unknown`, never off;
+// so is one with negative power (a reversed CT: meter-integrity reports it), which says
+// nothing about whether the facility runs.
 import type { FacilityInfo, FacilityMinute, FacilityState } from './contract.js';
 
 export interface Levels {
@@ -39,12 +41,15 @@ const QUARTER_MINUTES = 15;
 /** A quarter-hour counts when at least this many of its minutes have data. */
 const MIN_MINUTES_PER_QUARTER = 8;
 
+/** Below this (W) a power reading is negative, not a small load: the meter is wrong. */
+export const NEGATIVE_POWER_W = -50;
+
 export const STATE_CODES = { unknown: 0, off: 1, idle: 2, running: 3 } as const;
 export const STATE_NAMES: readonly FacilityState[] = ['unknown', 'off', 'idle', 'running'];
 export type StateCode = (typeof STATE_CODES)[FacilityState];
 
 export function stateCode(powerW: number, levels: Levels | undefined): StateCode {
-  if (!levels || Number.isNaN(powerW)) return STATE_CODES.unknown;
+  if (!levels || Number.isNaN(powerW) || powerW < NEGATIVE_POWER_W) return STATE_CODES.unknown;
   if (powerW < levels.offBelowW) return STATE_CODES.off;
   if (powerW >= levels.runningAboveW) return STATE_CODES.running;
   return STATE_CODES.idle;

@@ -15,6 +15,8 @@ test('facility state – power against thresholds gives off, idle, running; no d
   t.equal(stateOf(5000, levels), 'running');
   t.equal(stateOf(null, levels), 'unknown');
   t.equal(stateOf(3000, undefined), 'unknown', 'no thresholds: nothing to judge by');
+  t.equal(stateOf(-6900, levels), 'unknown', 'negative power (a reversed CT) says nothing about running');
+  t.equal(stateOf(-20, levels), 'off', 'a few watts below zero is noise around off');
 });
 
 test('facility state – learns the running level as the mode above the mean of a shift pattern with noise', async (t) => {

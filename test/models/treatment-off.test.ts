@@ -88,3 +88,9 @@ test('treatment-off – production idle or off never fires', async (t) => {
   spec.power.kiln = [{ from: 0, to: 120, w: 5000 }];
   t.same(runScenario(treatmentOff, spec), []);
 });
+
+test('treatment-off – a fan reading negative power (a reversed CT) is not an off fan: meter-integrity reports it', async (t) => {
+  const spec = scenario(0);
+  spec.power.fan = [{ from: 0, to: 120, w: -19_500 }];
+  t.same(runScenario(treatmentOff, spec), []);
+});
