@@ -32,6 +32,15 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
     will: { topic: COLLECTOR_STATE_TOPIC, payload: encodePayload({ v: 1, online: false }), qos: 1, retain: true },
   });
   const stats = emptyBrokerStats();
+  // The persistent session delivers what waited in the broker right after CONNACK (often in
+  // the same read), before ingest has subscribed its handler: listen from the start and keep
+  // those messages until it has.
+  const handlers: MessageHandler[] = [];
+  const early: [string, Buffer][] = [];
+  client.on('message', (topic, payload) => {
+    if (handlers.length === 0) early.push([topic, payload]);
+    for (const handler of handlers) void handler(topic, payload);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
     const fail = (error: Error) => {
@@ -49,15 +58,6 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
   client.on('connect', () => log.info({ url: options.url }, 'reconnected to the broker'));
   client.on('offline', () => log.warn({ url: options.url }, 'lost the broker; reconnecting'));
   client.on('error', (error) => log.warn({ err: error.message }, 'broker client error'));
-
-  // The persistent session delivers what waited in the broker right after CONNACK, before
-  // ingest has subscribed its handler: keep those messages until it has.
-  const handlers: MessageHandler[] = [];
-  const early: [string, Buffer][] = [];
-  client.on('message', (topic, payload) => {
-    if (handlers.length === 0) early.push([topic, payload]);
-    for (const handler of handlers) void handler(topic, payload);
-  });
 
   const shown = new URL(options.url);
   shown.username = '';

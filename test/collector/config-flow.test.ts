@@ -90,3 +90,31 @@ t.test('config service – collector as a client of the local Mosquitto: the sam
   });
   await configFlow(t, collector, gw, gatewayId, `e${suffix}`);
 });
+
+t.test('external broker – readings published while the collector is down wait in its session and are stored on restart', { skip }, async (t) => {
+  const { db, cleanup } = tempDir();
+  const suffix = randomBytes(4).toString('hex');
+  const gatewayId = `gw-t${suffix}`;
+  const store = new SqliteStore(db);
+  store.importEnterprise(enterprise(`e${suffix}`, gatewayId), Date.now());
+  store.close();
+  const url = `mqtt://${MOSQUITTO.host}:${MOSQUITTO.port}`;
+  const options = { broker: url, brokerClientId: `tandem-collector-test-${suffix}` };
+  const first = await startTestCollector(db, options);
+  await first.stop();
+
+  const gw = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: gatewayId, reconnectPeriod: 0 });
+  t.teardown(async () => {
+    await gw.publishAsync(topicFor(gatewayId, 'config'), Buffer.alloc(0), { qos: 1, retain: true });
+    gw.end(true);
+    cleanup();
+  });
+  await gw.subscribeAsync(topicFor(gatewayId, 'ack'), { qos: 1 });
+  await gw.publishAsync(topicFor(gatewayId, 'data'), batchPayload(gatewayId, readings(1n, 20, Date.now() - 60_000)), { qos: 1 });
+
+  const acked = nextMessage(gw, topicFor(gatewayId, 'ack'), (p) => ackCovers(p, 1n, 20n));
+  const second = await startTestCollector(db, options);
+  t.teardown(() => second.stop());
+  await acked;
+  t.equal(await second.store.readingCount(), 20, 'what the broker kept for the collector is stored and acked');
+});
