@@ -127,14 +127,10 @@ export async function spawnJsonServer(args: string[]): Promise<ChildServer> {
   };
 }
 
-const WITH_MODELS = fileURLToPath(new URL('./collector-with-models.js', import.meta.url));
-
-/** The collector with the live engine and alert service wired in (collector-with-models.ts). */
-export function startCollectorWithModels(db: string, options: { mqttPort?: number } = {}): Promise<ChildServer> {
-  return spawnJsonServer([WITH_MODELS, db, String(options.mqttPort ?? 0)]);
-}
-
-/** `tandem collector` on free ports over `db` (the real CLI, as an operator runs it; no models wired). */
-export function startCollectorProcess(db: string, options: { mqttPort?: number } = {}): Promise<ChildServer> {
-  return spawnJsonServer([TANDEM_BIN, 'collector', '--db', db, '--host', '127.0.0.1', '--mqtt-port', String(options.mqttPort ?? 0), '--http-port', '0', '--json']);
+/** `tandem collector` on free ports over `db`, as an operator runs it: live models on unless `models: false` (--no-models). */
+export function startCollectorProcess(db: string, options: { mqttPort?: number; models?: boolean } = {}): Promise<ChildServer> {
+  return spawnJsonServer([
+    TANDEM_BIN, 'collector', '--db', db, '--host', '127.0.0.1', '--mqtt-port', String(options.mqttPort ?? 0), '--http-port', '0', '--json',
+    ...(options.models === false ? ['--no-models'] : []),
+  ]);
 }

@@ -26,7 +26,8 @@ const APPEND_BATCH = 1000;
 const TARGET_DRAIN_PER_S = 20_000;
 /** Live poll interval during the drain (quick: 1 s): often enough for a delay distribution. */
 const LIVE_INTERVAL_S = 5;
-const DRAIN_TIMEOUT_MS = 600_000;
+/** The drain gets this long (the target rate needs 86 s for 30 days); past it the rate so far is reported. */
+const DRAIN_TIMEOUT_MS = 300_000;
 /** Live cycles observed after the drain: the baseline delay with an empty outbox. */
 const CYCLES_AFTER = 3;
 
@@ -62,6 +63,9 @@ interface Delays {
 
 interface Drain {
   perS: number;
+  /** Backlog readings acked (each once) when the drain ended or timed out. */
+  acked: number;
+  seconds: number;
   during: Delays;
   after: Delays;
 }
@@ -78,6 +82,8 @@ async function drain(dir: string, outboxPath: string, backlog: number, quick: bo
   const collector = await startCollectorProcess(db);
   const gw = gatewayId(0);
   const observer = await mqtt.connectAsync(collector.mqttUrl, { protocolVersion: 4, clientId: 'bench-observer', username: gw, password: GATEWAY_PASSWORD, reconnectPeriod: 0 });
+  // Seqs 1..backlog are the backlog (a fresh outbox numbers from 1); a resend is acked again but counted once.
+  const ackedSeq = new Uint8Array(backlog + 1);
   let acked = 0;
   let firstAckAt = 0;
   let lastAckAt = 0;
@@ -89,9 +95,15 @@ async function drain(dir: string, outboxPath: string, backlog: number, quick: bo
     const decoded = decodePayload(payload);
     if (!decoded.ok) return;
     if (topic === topicFor(gw, 'ack')) {
-      for (const [from, to] of (decoded.value as Ack).ranges) acked += Number(parseSeq(to) - parseSeq(from)) + 1;
+      for (const [from, to] of (decoded.value as Ack).ranges) {
+        for (let seq = Number(parseSeq(from)); seq <= Math.min(Number(parseSeq(to)), backlog); seq++) {
+          if (ackedSeq[seq]) continue;
+          ackedSeq[seq] = 1;
+          acked++;
+          lastAckAt = performance.now();
+        }
+      }
       firstAckAt ||= performance.now();
-      lastAckAt = performance.now();
     } else {
       const now = Date.now();
       for (const r of decodeBatch(decoded.value as ReadingBatch)) if (r.t >= agentStart) (drained ? after : during).push(now - r.t);
@@ -101,11 +113,12 @@ async function drain(dir: string, outboxPath: string, backlog: number, quick: bo
   // The outbox already exists at this path: the agent opens it and finds the backlog.
   const agent = startAgentProcess(dir, { gatewayId: gw, mqttUrl: collector.mqttUrl, pollIntervalS: intervalS, buses: [bus], outboxMaxAgeDays: 31 });
   try {
-    await until(() => acked >= backlog, `${backlog} backlog readings acked`, DRAIN_TIMEOUT_MS, 100);
-    const drainS = (lastAckAt - firstAckAt) / 1000;
+    // A drain that does not finish is a result too: the rate so far is reported.
+    await until(() => acked >= backlog, `${backlog} backlog readings acked`, DRAIN_TIMEOUT_MS, 100).catch(() => undefined);
+    const seconds = (lastAckAt - firstAckAt) / 1000;
     drained = true;
     await sleep((quick ? 1 : CYCLES_AFTER) * intervalS * 1000 + 500);
-    return { perS: backlog / drainS, during: delays(during), after: delays(after) };
+    return { perS: acked / seconds, acked, seconds, during: delays(during), after: delays(after) };
   } finally {
     await agent.stop();
     await observer.endAsync(true);
@@ -135,7 +148,7 @@ export const benchmark: Benchmark = {
       return [
         { what: 'outbox size on disk', workload: fillWork, value: mb(ours.bytes), unit: 'MB', baseline: { name: naiveName, value: mb(naive.bytes) }, better: 'lower', note: `${(ours.bytes / ours.readings).toFixed(1)} B per reading; limit ${mb(DEFAULTS.outboxMaxBytes)} MB by default` },
         { what: 'outbox fill time', workload: fillWork, value: ours.seconds, unit: 's', baseline: { name: naiveName, value: naive.seconds }, better: 'lower' },
-        { what: 'drain rate (acked by the collector)', workload: drainWork, value: result.perS, unit: '/s', target: `≥ ${TARGET_DRAIN_PER_S.toLocaleString('en-US')}`, meets: result.perS >= TARGET_DRAIN_PER_S, better: 'higher', note: `first to last Ack; the agent's backlog cap is ${DEFAULTS.backlogReadingsPerS.toLocaleString('en-US')}/s (uplink.backlogReadingsPerS)` },
+        { what: 'drain rate (acked by the collector)', workload: drainWork, value: result.perS, unit: '/s', target: `≥ ${TARGET_DRAIN_PER_S.toLocaleString('en-US')}`, meets: result.perS >= TARGET_DRAIN_PER_S, better: 'higher', note: `${result.acked.toLocaleString('en-US')} of ${ours.readings.toLocaleString('en-US')} acked in ${result.seconds.toFixed(0)} s (first to last Ack${result.acked < ours.readings ? `; cut off at ${DRAIN_TIMEOUT_MS / 1000} s` : ''}); collector with live models (its default); the agent's backlog cap is ${DEFAULTS.backlogReadingsPerS.toLocaleString('en-US')}/s` },
         { what: 'live reading read → at the broker, p50 during the drain', workload: drainWork, value: result.during.p50, unit: 'ms', baseline: { name: 'after the drain', value: result.after.p50 }, better: 'lower', note: `${result.during.count} live readings during (max ${result.during.max.toFixed(0)} ms), ${result.after.count} after; a live batch waits up to 200 ms for its poll round (sender.ts)` },
         { what: 'live reading read → at the broker, p99 during the drain', workload: drainWork, value: result.during.p99, unit: 'ms', baseline: { name: 'after the drain', value: result.after.p99 }, target: '< 1 poll interval', meets: result.during.p99 < (quick ? 1 : LIVE_INTERVAL_S) * 1000, better: 'lower' },
       ] satisfies Figure[];
