@@ -1,6 +1,6 @@
 import { test } from 'tap';
 import { energyRatioDrop } from '../../collector/models/energy-ratio-drop/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_DAY_SHIFT, runScenario, type ScenarioSpec } from './fixture.js';
 
 /** 10 days of kiln 50 kW and fan 20 kW, 08:00–18:00 (ratio 0.4); on day 10 the fan draws `fanW`. */
 function scenario(fanW: number, historyDays = 10, gap = false): ScenarioSpec {
@@ -12,10 +12,7 @@ function scenario(fanW: number, historyDays = 10, gap = false): ScenarioSpec {
       { id: 'fan', kind: 'treatment', serves: ['kiln'], thresholds: { offBelowW: 1000, runningAboveW: 2000, runningLevelW: 20_000 } },
     ],
     power: {
-      kiln: [
-        { from: '00:00', to: '24:00', w: 0 },
-        { from: '08:00', to: '18:00', w: 50_000 },
-      ],
+      kiln: KILN_DAY_SHIFT,
       fan: [
         { from: '00:00', to: '24:00', w: 0 },
         { from: '08:00', to: '18:00', w: 20_000, days: [0, historyDays] },

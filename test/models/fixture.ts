@@ -50,6 +50,18 @@ export interface ScenarioSpec {
 }
 
 export const DEFAULT_START = '2026-10-31T16:00:00.000Z';
+
+/** The usual pair: a kiln and the fan (dust collector) that serves it. */
+export const KILN_AND_FAN: ScenarioSpec['facilities'] = [
+  { id: 'kiln', kind: 'production' },
+  { id: 'fan', kind: 'treatment', serves: ['kiln'] },
+];
+
+/** The kiln at 50 kW from 08:00 to 18:00 local, off otherwise, every day. */
+export const KILN_DAY_SHIFT: Segment[] = [
+  { from: '00:00', to: '24:00', w: 0 },
+  { from: '08:00', to: '18:00', w: 50_000 },
+];
 export const ENTERPRISE = 'ent-a';
 const DEFAULT_THRESHOLDS: Record<string, FacilityInfo['thresholds']> = {
   production: { offBelowW: 1000, runningAboveW: 10_000, runningLevelW: 50_000 },

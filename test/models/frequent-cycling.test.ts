@@ -1,6 +1,6 @@
 import { test } from 'tap';
 import { frequentCycling } from '../../collector/models/frequent-cycling/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
 /** The fan switches on `starts` times, every `every` min, 5 min on each time, from minute 10. */
 function scenario(starts: number, every: number, gap?: [number, number]): ScenarioSpec {
@@ -9,10 +9,7 @@ function scenario(starts: number, every: number, gap?: [number, number]): Scenar
   if (gap) fan.push({ from: gap[0], to: gap[1], w: null });
   return {
     minutes: 300,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: { kiln: [{ from: 0, to: 300, w: 50_000 }], fan },
   };
 }

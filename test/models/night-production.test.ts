@@ -1,16 +1,13 @@
 import { test } from 'tap';
 import { nightProduction } from '../../collector/models/night-production/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
 /** Day 08:00–18:00 at dayW, night 22:00–24:00 and 00:00–06:00 at nightW; fan on when `fanAtNight`. */
 function scenario(dayW: number, nightW: number, fanAtNight: boolean, gap = false): ScenarioSpec {
   return {
     days: 1,
     day: 0,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [
         { from: '00:00', to: '06:00', w: nightW },

@@ -1,6 +1,6 @@
 import { test } from 'tap';
 import { orderBreach } from '../../collector/models/order-breach/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
 const DAY = 24 * 60;
 
@@ -8,10 +8,7 @@ const DAY = 24 * 60;
 function scenario(order: NonNullable<ScenarioSpec['orders']>[number], day7: ScenarioSpec['power'][string]): ScenarioSpec {
   return {
     days: 8,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [
         { from: '00:00', to: '08:00', w: 0, days: [0, 7] },

@@ -1,17 +1,13 @@
 import { test } from 'tap';
 import { outOfSync } from '../../collector/models/out-of-sync/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
-const facilities: ScenarioSpec['facilities'] = [
-  { id: 'kiln', kind: 'production' },
-  { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-];
 
 /** Kiln runs 30–90; the fan starts `startLag` min after and stops `stopEarly` min before. */
 function scenario(startLag: number, stopEarly: number): ScenarioSpec {
   return {
     minutes: 120,
-    facilities,
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [
         { from: 0, to: 30, w: 0 },

@@ -1,20 +1,14 @@
 import { test } from 'tap';
 import { rankEnterprises, riskRanking } from '../../collector/models/risk-ranking/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, KILN_DAY_SHIFT, runScenario, type ScenarioSpec } from './fixture.js';
 
 function scenario(fanOffMinutes: number, gap = false): ScenarioSpec {
   return {
     days: 7,
     day: 6,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
-      kiln: [
-        { from: '00:00', to: '24:00', w: 0 },
-        { from: '08:00', to: '18:00', w: 50_000 },
-      ],
+      kiln: KILN_DAY_SHIFT,
       fan: [
         { from: '00:00', to: '24:00', w: 0 },
         { from: '08:00', to: '18:00', w: 20_000 },

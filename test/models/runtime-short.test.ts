@@ -1,6 +1,6 @@
 import { test } from 'tap';
 import { runtimeShort } from '../../collector/models/runtime-short/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, KILN_DAY_SHIFT, runScenario, type ScenarioSpec } from './fixture.js';
 
 /** Kiln runs 08:00–18:00 (600 min); the fan is off for `offMinutes` from 10:00. */
 function scenario(offMinutes: number, gap?: [string, string]): ScenarioSpec {
@@ -12,15 +12,9 @@ function scenario(offMinutes: number, gap?: [string, string]): ScenarioSpec {
   return {
     days: 1,
     day: 0,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
-      kiln: [
-        { from: '00:00', to: '24:00', w: 0 },
-        { from: '08:00', to: '18:00', w: 50_000 },
-      ],
+      kiln: KILN_DAY_SHIFT,
       fan,
     },
   };

@@ -1,16 +1,13 @@
 import { test } from 'tap';
 import { treatmentDegrading } from '../../collector/models/treatment-degrading/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
 /** 14 days, kiln 50 kW 08:00–18:00; the fan draws 20 kW the first 3 days, `lateW` the last 3. */
 function scenario(lateW: number, kilnLateW = 50_000, gapDays = 0): ScenarioSpec {
   return {
     days: 14,
     day: 13,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [
         { from: '00:00', to: '24:00', w: 0 },

@@ -1,16 +1,12 @@
 import { test } from 'tap';
 import { treatmentOff } from '../../collector/models/treatment-off/index.js';
-import { runScenario, summarize, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, summarize, type ScenarioSpec } from './fixture.js';
 
-const facilities: ScenarioSpec['facilities'] = [
-  { id: 'kiln', kind: 'production' },
-  { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-];
 
 function scenario(fanOffMinutes: number, extra: Partial<ScenarioSpec> = {}): ScenarioSpec {
   return {
     minutes: 120,
-    facilities,
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [{ from: 0, to: 120, w: 50_000 }],
       fan: [
@@ -41,7 +37,7 @@ test('treatment-off – a gap breaks the dwell: off at 06:00, no data until 07:4
   const spec: ScenarioSpec = {
     start: '2026-11-01T22:00:00.000Z',
     minutes: 240,
-    facilities,
+    facilities: KILN_AND_FAN,
     config: { enterprises: { 'ent-a': { 'treatment-off': { dwellMin: 90 } } } },
     power: {
       kiln: [{ from: 0, to: 240, w: 50_000 }],

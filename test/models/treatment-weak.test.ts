@@ -1,15 +1,12 @@
 import { test } from 'tap';
 import { treatmentWeak } from '../../collector/models/treatment-weak/index.js';
-import { runScenario, type ScenarioSpec } from './fixture.js';
+import { KILN_AND_FAN, runScenario, type ScenarioSpec } from './fixture.js';
 
 // The fan's configured running level is 20 kW (fixture default): weak below 10 kW.
 function scenario(weakW: number, weakMinutes: number): ScenarioSpec {
   return {
     minutes: 120,
-    facilities: [
-      { id: 'kiln', kind: 'production' },
-      { id: 'fan', kind: 'treatment', serves: ['kiln'] },
-    ],
+    facilities: KILN_AND_FAN,
     power: {
       kiln: [{ from: 0, to: 120, w: 50_000 }],
       fan: [
