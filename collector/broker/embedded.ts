@@ -18,6 +18,8 @@ import { listen } from '../listen.js';
 export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024;
 /** CONNACK return code 4 (MQTT 3.1.1 §3.2.2.3): bad user name or password. */
 const BAD_USERNAME_OR_PASSWORD = 4;
+/** CONNACK return code 3: server unavailable (the client retries). */
+const SERVER_UNAVAILABLE = 3;
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -39,6 +41,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     log.warn({ clientId: client, topic }, what === 'publishRefused' ? 'publish refused by access list' : 'subscribe refused by access list');
   };
   const gatewayOf = new WeakMap<object, string>();
+  // Until ingest has subscribed, a gateway's publishes would reach no one (aedes drops a
+  // message without subscribers): connections wait for it with CONNACK 3, "server unavailable".
+  let accepting = false;
 
   const broker = await Aedes.createBroker({
     id: COLLECTOR_ID,
@@ -51,6 +56,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         error.returnCode = BAD_USERNAME_OR_PASSWORD;
         done(error, false);
       };
+      if (!accepting) {
+        const error = new Error('collector is starting') as AuthenticateError;
+        error.returnCode = SERVER_UNAVAILABLE;
+        return done(error, false);
+      }
       if (!gatewayId || !password) return fail('missing username or password');
       Promise.all([options.checkGateway(gatewayId, password.toString('utf8')), client.id !== gatewayId && options.gatewayExists(client.id)]).then(
         ([ok, takesOver]) => {
@@ -122,6 +132,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
           ),
         );
       }
+      accepting = true;
     },
     publish(topic: string, payload: Buffer, { qos, retain }: PublishOptions) {
       const packet: PublishPacket = { cmd: 'publish', topic, payload, qos, retain, dup: false };
