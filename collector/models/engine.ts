@@ -91,6 +91,8 @@ interface EnterpriseState {
   facilities: Map<string, FacilityInfo>;
   baselines: Map<string, OrderBaseline | null>;
   gapCheckedMinute: number;
+  /** Per model, the longest look-back its parameters for this enterprise ask for (ms). */
+  lookbacks: Map<string, number>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -99,13 +101,9 @@ export function createEngine(options: EngineOptions): Engine {
   const models = options.models ?? MODELS;
   const realtime = models.filter((m) => m.kind === 'realtime');
   const daily = models.filter((m) => m.kind !== 'realtime');
-  const lookback = (m: Model) => m.lookbackMs(m.defaults);
-  const realtimeLookback = Math.max(MINUTE_MS, ...realtime.map(lookback));
-  const readingsLookback = Math.max(MINUTE_MS, ...realtime.filter((m) => m.readsReadings).map(lookback));
   const modelOf = (id: string) => models.find((m) => m.id === id)!;
   /** An enterprise with no new minute for this long is evaluated for data-gap on the clock alone. */
   const silentAfterMs = Math.min(...realtime.map((m) => (m.id === 'data-gap' ? m.dwellMs(m.defaults) : Infinity)), Infinity);
-  const dailyLookback = Math.max(0, ...daily.map(lookback));
   const lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
   const quarters = new QuarterCache(source);
   const states = new Map<string, EnterpriseState>();
@@ -128,7 +126,25 @@ export function createEngine(options: EngineOptions): Engine {
       state.facilities.clear();
       for (const f of registry.facilitiesOf.get(id) ?? []) state.facilities.set(f.id, f);
       state.baselines.clear();
+      state.lookbacks = lookbacksOf(id);
     }
+  }
+
+  /** A configured longer dwell or history needs a longer look-back than the defaults'. */
+  function lookbacksOf(enterpriseId: string): Map<string, number> {
+    const config = registry!.config;
+    const facilities = (registry!.facilitiesOf.get(enterpriseId) ?? []).map((f) => f.id);
+    return new Map(
+      models.map((m) => {
+        const enterprise = { ...m.defaults, ...config.enterprises?.[enterpriseId]?.[m.id] };
+        const sets = [m.defaults, enterprise, ...facilities.map((f) => ({ ...enterprise, ...config.facilities?.[f]?.[m.id] }))];
+        return [m.id, Math.max(...sets.map((p) => m.lookbackMs(p)))];
+      }),
+    );
+  }
+
+  function lookbackOf(state: EnterpriseState, subset: readonly Model[]): number {
+    return Math.max(0, ...subset.map((m) => state.lookbacks.get(m.id) ?? m.lookbackMs(m.defaults)));
   }
 
   function stateOf(enterpriseId: string): EnterpriseState | undefined {
@@ -151,6 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
         facilities,
         baselines: new Map(),
         gapCheckedMinute: -Infinity,
+        lookbacks: lookbacksOf(enterpriseId),
       };
       states.set(enterpriseId, state);
     }
@@ -272,8 +289,9 @@ export function createEngine(options: EngineOptions): Engine {
     const asOfLive = liveMinute === null ? state.watermark : Math.max(state.watermark, liveMinute);
     // Minute series reach back the longest look-back; raw readings (many per minute) only
     // as far as the rules that read them need.
+    const realtimeLookback = Math.max(MINUTE_MS, lookbackOf(state, realtime));
     let lo = Math.min(a, b) - realtimeLookback;
-    let readFrom = Math.min(a, b) - readingsLookback;
+    let readFrom = Math.min(a, b) - Math.max(MINUTE_MS, lookbackOf(state, realtime.filter((m) => m.readsReadings)));
     let hi = Math.min(state.watermark, Math.max(a, b) + realtimeLookback);
     const limit = lo - MAX_EXTENSION_MS;
     const startOf = (model: Model) => (model.readsReadings ? readFrom : lo);
@@ -288,7 +306,7 @@ export function createEngine(options: EngineOptions): Engine {
       // earlier: look further back, so its start (and key) is the one a longer window finds.
       const early = events.filter((e) => {
         const m = modelOf(e.model);
-        return e.from < startOf(m) + lookback(m) && startOf(m) > limit;
+        return e.from < startOf(m) + lookbackOf(state, [m]) && startOf(m) > limit;
       });
       const open = hi < state.watermark && events.some((e) => !e.ended && e.to >= hi);
       if (early.length === 0 && !open) break;
@@ -306,6 +324,7 @@ export function createEngine(options: EngineOptions): Engine {
   async function evaluateDays(state: EnterpriseState, days: number[]): Promise<void> {
     if (days.length === 0) return;
     const to = localDayEnd(days[days.length - 1]!, state.timeZone);
+    const dailyLookback = lookbackOf(state, daily);
     const dataFrom = localDayStart(days[0]! - dailyLookback, state.timeZone);
     await ensureLearning(state, dataFrom, to);
     const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: dataFrom, readFrom: to, to }, state.timeZone);

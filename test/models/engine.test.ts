@@ -174,3 +174,22 @@ test('engine – a store error in an evaluation loses nothing: the window is eva
   t.ok([...alerts.keys()].some((k) => k.startsWith('treatment-off:scrubber:')), 'found once the store answers');
   t.ok([...alerts.keys()].some((k) => k.startsWith('runtime-short:')), 'daily models too');
 });
+
+test('engine – a dwell configured longer than the default look-back still fires live', async (t) => {
+  const registry = sitesRegistry([site], history);
+  registry.config = { enterprises: { [site.id]: { 'treatment-off': { dwellMin: 200 } } } };
+  const source = new MemorySource(registry);
+  const alerts = new Map<string, AlertEvent>();
+  let clock = history.from;
+  const engine = createEngine({ source, tickMs: 0, now: () => clock, sink: { upsert: (e) => void alerts.set(e.key, e) } });
+  let n = 0;
+  for (const batch of live(history.from, history.to)) {
+    clock = batch.at;
+    engine.onStored(source.store(batch.readings.map((r) => asReading(r, n++))));
+    await engine.flush();
+  }
+  await engine.close();
+  const off = [...alerts.values()].filter((a) => a.model === 'treatment-off');
+  t.equal(off.length, 2, 'both runs of the scrubber outage (229 and 228 min) reach 200 min');
+  t.ok(off.every((a) => a.to - a.from >= 200 * MIN));
+});
