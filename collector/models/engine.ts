@@ -9,6 +9,7 @@
 import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityReading } from './contract.js';
 import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry } from './engine-source.js';
 import { buildInput, sliceInput } from './input.js';
+import type { LearnedLevels, Levels } from './facility-state.js';
 import { LevelBook } from './level-book.js';
 import { DEFAULT_TIME_ZONE, checkTimeZone, localDayEnd, localDayStart, localDaysBetween } from './local-time.js';
 import { DAY_MS, MINUTE_MS, type Model, type OrderBaseline } from './model.js';
@@ -54,6 +55,8 @@ export interface Engine {
   reload(): void;
   /** Evaluate everything pending now. */
   flush(): Promise<void>;
+  /** The levels a facility's states use at an instant: learned ones and those in effect (for the API). */
+  levels(facility: string, at: number): Promise<{ learned: LearnedLevels | null; effective: Levels | undefined } | null>;
   stats(): EngineStats;
   close(): Promise<void>;
 }
@@ -147,11 +150,21 @@ export function createEngine(options: EngineOptions): Engine {
     return Math.max(0, ...subset.map((m) => state.lookbacks.get(m.id) ?? m.lookbackMs(m.defaults)));
   }
 
+  /** The enterprise's zone; a bad one is reported and the default used, so its data still counts. */
+  function zoneOf(info: EnterpriseInfo): string {
+    try {
+      return checkTimeZone(info.timeZone ?? defaultZone);
+    } catch {
+      options.onError?.(new RangeError(`enterprise ${info.id}: time zone '${info.timeZone}' is not an IANA zone; using ${defaultZone}`));
+      return defaultZone;
+    }
+  }
+
   function stateOf(enterpriseId: string): EnterpriseState | undefined {
     let state = states.get(enterpriseId);
     const info = registry!.enterprises.get(enterpriseId);
     if (!state && info) {
-      const timeZone = checkTimeZone(info.timeZone ?? defaultZone);
+      const timeZone = zoneOf(info);
       const facilities = new Map((registry!.facilitiesOf.get(enterpriseId) ?? []).map((f) => [f.id, f]));
       state = {
         info,
@@ -424,6 +437,24 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async flush() {
       await run(true);
+    },
+    async levels(facility, at) {
+      let result: Awaited<ReturnType<Engine['levels']>> = null;
+      // On the tick chain, so the registry and the caches do not change under it.
+      const next = chain.then(async () => {
+        await ensureRegistry();
+        const enterpriseId = registry!.enterpriseOf.get(facility);
+        const state = enterpriseId ? stateOf(enterpriseId) : undefined;
+        if (!state) return;
+        await ensureDay(state, facility, localDayStart(at, state.timeZone));
+        result = {
+          learned: state.book.learns(facility) ? state.book.learnedAt(facility, at) : null,
+          effective: state.book.levelsAt(facility, at),
+        };
+      });
+      chain = next.catch(() => undefined);
+      await next;
+      return result;
     },
     stats: () => ({ ...stats }),
     async close() {

@@ -193,3 +193,31 @@ test('engine – a dwell configured longer than the default look-back still fire
   t.equal(off.length, 2, 'both runs of the scrubber outage (229 and 228 min) reach 200 min');
   t.ok(off.every((a) => a.to - a.from >= 200 * MIN));
 });
+
+test('engine – shows the levels a facility is judged by: learned where not configured, configured ones as set', async (t) => {
+  const source = new MemorySource(sitesRegistry([site], history));
+  const engine = createEngine({ source, tickMs: 0, sink: { upsert() {} }, timeZone: 'Asia/Shanghai' });
+  engine.onStored(source.store(readings.map(asReading)));
+  await engine.flush();
+  const incomer = await engine.levels('shop-incomer', history.to - 60 * MIN);
+  t.ok(incomer?.learned && incomer.learned.quarterHours >= 96, 'the incomer has no thresholds: learned from its days before');
+  t.same(incomer!.effective, { offBelowW: incomer!.learned!.offBelowW, runningAboveW: incomer!.learned!.runningAboveW, runningLevelW: incomer!.learned!.runningLevelW });
+  const scrubber = await engine.levels('scrubber', history.to - 60 * MIN);
+  t.same(scrubber, { learned: null, effective: { offBelowW: 4000, runningAboveW: 16000, runningLevelW: 80000 } }, 'all three configured');
+  t.equal(await engine.levels('no-such-facility', history.to), null);
+  await engine.close();
+});
+
+test('engine – an enterprise with a bad time zone is reported and judged in the default zone', async (t) => {
+  const registry = sitesRegistry([site], history);
+  registry.enterprises[0]!.timeZone = 'Mars/Olympus';
+  const source = new MemorySource(registry);
+  const errors: string[] = [];
+  const alerts = new Map<string, AlertEvent>();
+  const engine = createEngine({ source, tickMs: 0, sink: { upsert: (e) => void alerts.set(e.key, e) }, onError: (e) => errors.push((e as Error).message) });
+  engine.onStored(source.store(readings.map(asReading)));
+  await engine.flush();
+  await engine.close();
+  t.match(errors, [/hn-rolling-02: time zone 'Mars\/Olympus' is not an IANA zone; using Asia\/Shanghai/]);
+  t.ok([...alerts.keys()].some((k) => k.startsWith('treatment-off:scrubber:')));
+});
