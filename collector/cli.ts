@@ -96,6 +96,7 @@ export const collectorCommand: Command = {
     host: { type: 'string', description: 'interface to listen on', default: '0.0.0.0', valueName: 'HOST' },
     'mqtt-port': { type: 'string', description: 'embedded broker port (0: a free one)', default: '1883', valueName: 'N' },
     'http-port': { type: 'string', description: 'HTTP API port (0: a free one)', default: '8080', valueName: 'N' },
+    'ws-port': { type: 'string', description: 'also accept MQTT over WebSocket on this port (0: a free one)', valueName: 'N' },
     broker: { type: 'string', description: 'use this external broker instead of the embedded one', valueName: 'mqtt://USER:PASS@HOST:PORT' },
     'broker-client-id': { type: 'string', description: 'client id on the external broker', default: 'tandem-collector', valueName: 'ID' },
     'tls-key': { type: 'string', description: 'PEM key: the embedded broker speaks MQTT over TLS', valueName: 'FILE' },
@@ -117,6 +118,7 @@ export const collectorCommand: Command = {
       host: String(values.host),
       mqttPort: intOption(values, 'mqtt-port', 0, 65535),
       httpPort: intOption(values, 'http-port', 0, 65535),
+      wsPort: intOption(values, 'ws-port', 0, 65535),
       broker: typeof values.broker === 'string' ? values.broker : undefined,
       brokerClientId: String(values['broker-client-id']),
       tls: typeof key === 'string' && typeof cert === 'string' ? { key: await readFile(key), cert: await readFile(cert) } : undefined,
@@ -124,10 +126,11 @@ export const collectorCommand: Command = {
       rawRetentionDays: intOption(values, 'raw-retention-days', 1, 36500),
       models: values['no-models'] !== true,
     });
-    const where = { mqttUrl: running.mqttUrl, httpUrl: running.httpUrl, pid: process.pid };
+    const where = { mqttUrl: running.mqttUrl, httpUrl: running.httpUrl, ...(running.wsUrl ? { wsUrl: running.wsUrl } : {}), pid: process.pid };
     if (values.json) ctx.out(JSON.stringify(where));
     else {
       ctx.out(`mqtt listening on ${running.mqttUrl}`);
+      if (running.wsUrl) ctx.out(`mqtt over websocket listening on ${running.wsUrl}`);
       ctx.out(`http listening on ${running.httpUrl}`);
     }
     if (typeof values['state-file'] === 'string') writeFileSync(values['state-file'], JSON.stringify(where) + '\n');

@@ -36,8 +36,10 @@ export interface CollectorOptions {
   broker?: string;
   /** MQTT client id on the external broker (default tandem-collector). */
   brokerClientId?: string;
-  /** PEM key and certificate: the embedded broker listens with TLS (mqtts://). */
+  /** PEM key and certificate: the embedded broker listens with TLS (mqtts://, wss://). */
   tls?: { key: Buffer; cert: Buffer };
+  /** Also accept MQTT over WebSocket on this port (embedded broker; 0 picks a free one). */
+  wsPort?: number;
   /** MQTT URL handed to gateways at enrolment (default: where the broker listens). */
   publicMqttUrl?: string;
   /** Raw readings older than this are deleted; minute rollups stay (default 400 days). */
@@ -56,6 +58,8 @@ export interface CollectorOptions {
 
 export interface RunningCollector {
   mqttUrl: string;
+  /** The embedded broker's WebSocket URL, when --ws-port was given. */
+  wsUrl: string | null;
   httpUrl: string;
   store: Store;
   ingest: Ingest;
@@ -76,7 +80,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   try {
     const bus = options.broker
       ? await connectExternalBroker({ url: options.broker, clientId: options.brokerClientId ?? 'tandem-collector', log })
-      : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, tls: options.tls, log, checkGateway: gatewayChecker(store), gatewayExists: async (id) => (await store.gateway(id)) !== null });
+      : await startEmbeddedBroker({ host, port: options.mqttPort ?? 1883, wsPort: options.wsPort, tls: options.tls, log, checkGateway: gatewayChecker(store), gatewayExists: async (id) => (await store.gateway(id)) !== null });
     cleanups.push(() => bus.close());
     const config = new ConfigService(store, bus, log);
     const live = options.analysis === undefined && options.models !== false ? startLiveModels(store, log) : null;
@@ -108,7 +112,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     cleanups.push(() => http.close());
     await bus.publish(COLLECTOR_STATE_TOPIC, encodePayload({ v: 1, online: true }), { qos: 1, retain: true });
     log.info({ mqtt: bus.url, http: http.url, db: options.db }, 'collector started');
-    return { mqttUrl: bus.url, httpUrl: http.url, store, ingest, bus, config, stop: stopAll };
+    return { mqttUrl: bus.url, wsUrl: bus.wsUrl ?? null, httpUrl: http.url, store, ingest, bus, config, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -8,10 +8,12 @@ export interface Address {
   port: number;
 }
 
-export function listen(server: Server, host: string, port: number, what: 'MQTT' | 'HTTP'): Promise<Address> {
+const FLAGS = { MQTT: '--mqtt-port', HTTP: '--http-port', WebSocket: '--ws-port' } as const;
+
+export function listen(server: Server, host: string, port: number, what: keyof typeof FLAGS): Promise<Address> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const flag = what === 'MQTT' ? '--mqtt-port' : '--http-port';
+      const flag = FLAGS[what];
       reject(
         error.code === 'EADDRINUSE'
           ? collectorError('TANDEM_COLLECTOR_PORT_IN_USE', `${what} port ${port} on ${host} is already in use; choose another with ${flag} (0 picks a free one)`)

@@ -1,8 +1,6 @@
 // The embedded MQTT 3.1.1 broker (aedes): per-gateway credentials checked on connect, an
 // access list confining each gateway to its own subtree, a packet size limit and bounded
 // offline queues. The collector itself talks to it in process (no socket, no credentials).
-import net from 'node:net';
-import tls from 'node:tls';
 import { Aedes, type AuthenticateError, type PublishPacket } from 'aedes';
 import { COLLECTOR_ID, MAX_PAYLOAD_BYTES } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
@@ -10,9 +8,8 @@ import type { PublishOptions } from '../ingest/publisher.js';
 import { mayPublish, maySubscribe } from './acl.js';
 import type { MessageBus, MessageHandler } from './message-bus.js';
 import { capOfflineQueues } from './offline-queue-cap.js';
-import { guardPacketSize } from './packet-size-guard.js';
 import { emptyBrokerStats } from './stats.js';
-import { listen } from '../listen.js';
+import { startListeners } from './listeners.js';
 
 /** Largest MQTT packet accepted (bytes): the largest payload plus room for topic and headers. */
 export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 1024;
@@ -24,8 +21,10 @@ const SERVER_UNAVAILABLE = 3;
 export interface EmbeddedBrokerOptions {
   host: string;
   port: number;
-  /** PEM key and certificate: the listener speaks MQTT over TLS (mqtts://). */
+  /** PEM key and certificate: the listeners speak TLS (mqtts://, wss://). */
   tls?: { key: Buffer; cert: Buffer };
+  /** Also accept MQTT over WebSocket on this port. */
+  wsPort?: number;
   log: Logger;
   /** Checks a gateway's credentials (username = gateway id). */
   checkGateway(gatewayId: string, password: string): Promise<boolean>;
@@ -95,28 +94,24 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   broker.on('clientDisconnect', () => stats.connected--);
   broker.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'client error'));
 
-  const onConnection = (socket: net.Socket) => {
-    guardPacketSize(socket, MAX_PACKET_BYTES, (announced) => {
+  const listeners = await startListeners(broker, {
+    host: options.host,
+    port: options.port,
+    wsPort: options.wsPort,
+    tls: options.tls,
+    maxPacketBytes: MAX_PACKET_BYTES,
+    onOversize(remote, announced) {
       stats.oversizeRefused++;
-      log.warn({ remote: socket.remoteAddress, announced }, `connection closed: packet of ${announced} bytes exceeds ${MAX_PACKET_BYTES}`);
-    });
-    broker.handle(socket);
-  };
-  const server = options.tls ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, onConnection) : net.createServer(onConnection);
-  // Sockets still open at close (e.g. a TLS handshake that never finishes) would hold
-  // server.close() until their own timeouts: close() destroys them.
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  const address = await listen(server, options.host, options.port, 'MQTT').catch((error) => {
+      log.warn({ remote, announced }, `connection closed: packet of ${announced} bytes exceeds ${MAX_PACKET_BYTES}`);
+    },
+  }).catch((error) => {
     broker.close();
     throw error;
   });
 
   return {
-    url: `${options.tls ? 'mqtts' : 'mqtt'}://${address.host}:${address.port}`,
+    url: listeners.url,
+    wsUrl: listeners.wsUrl,
     stats,
     async subscribe(filters: string[], handler: MessageHandler) {
       for (const filter of filters) {
@@ -140,9 +135,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
+      await listeners.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { topicFor, COLLECTOR_STATE_TOPIC, decodePayload } from '../../protocol/i
 import { mayPublish, maySubscribe } from '../../collector/broker/acl.js';
 import { MAX_PACKET_BYTES } from '../../collector/broker/embedded.js';
 import { MAX_OFFLINE_MESSAGES } from '../../collector/broker/offline-queue-cap.js';
-import { connectGateway, nextMessage, seededCollector, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
+import { ackCovers, batchPayload, connectGateway, nextMessage, readings, seededCollector, seedRegistry, startTestCollector, tempDir, PASSWORD } from './fixtures.js';
 
 t.test('acl – a gateway publishes only its own up topics and subscribes only its own subtree', async (t) => {
   t.ok(mayPublish('gw-a', topicFor('gw-a', 'data')));
@@ -132,4 +132,18 @@ t.test('embedded broker – with a key and certificate it speaks MQTT over TLS, 
   await new Promise<void>((resolve) => plain.once('close', () => resolve()));
   plain.end(true);
   t.notOk(connected, 'plain MQTT is not spoken on the TLS port');
+});
+
+t.test('embedded broker – MQTT over WebSocket: same credentials, same access list, readings acked', async (t) => {
+  const { collector } = await seededCollector(t, [], { wsPort: 0 });
+  t.match(collector.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
+  await t.rejects(connectGateway(collector.wsUrl!, 'gw-a', 'wrong'), /Bad username or password/i);
+  const gw = await connectGateway(collector.wsUrl!, 'gw-a');
+  t.teardown(() => gw.end(true));
+  await t.rejects(gw.subscribeAsync(topicFor('gw-b', 'ack'), { qos: 1 }), /Subscribe error/, "another gateway's topics stay closed");
+  await gw.subscribeAsync(topicFor('gw-a', 'ack'), { qos: 1 });
+  const acked = nextMessage(gw, topicFor('gw-a', 'ack'), (p) => ackCovers(p, 1n, 10n));
+  await gw.publishAsync(topicFor('gw-a', 'data'), batchPayload('gw-a', readings(1n, 10, Date.now() - 60_000)), { qos: 1 });
+  await acked;
+  t.equal(await collector.store.readingCount(), 10);
 });
