@@ -11,6 +11,7 @@ import { importEnterprises, readRegistryFile } from './registry/import-file.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { TokenRole } from './store/store.js';
 import type { Enterprise } from '../protocol/index.js';
+import { scoreCommand } from './models/score-command.js';
 
 const DEFAULT_DB = './tandem.db';
 const dbOption: OptionSpec = { type: 'string', description: 'SQLite database file', default: DEFAULT_DB, valueName: 'PATH' };
@@ -107,7 +108,7 @@ export const collectorCommand: Command = {
     json: { type: 'boolean', description: 'print where it listens as one JSON line' },
     'state-file': { type: 'string', description: 'also write where it listens (JSON) to this file', valueName: 'FILE' },
   },
-  subcommands: [tokenCommand, gatewayCommand, importCommand],
+  subcommands: [tokenCommand, gatewayCommand, importCommand, scoreCommand],
   async run(ctx) {
     const { values } = ctx;
     const key = values['tls-key'];
