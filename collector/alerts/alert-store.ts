@@ -1,30 +1,11 @@
 // What the alert workflow needs from the collector's store (collector/store/store.ts: the
 // SQLite Store has these methods), and an in-memory implementation for scoring and tests.
-import type { AlertEvent } from '../models/contract.js';
+import { alertEventOf, type AlertEvent } from '../models/contract.js';
 import type { AlertFilter, AlertRecord, AlertUpsert, AlertWorkflowPatch, Store } from '../store/store.js';
 
 export type AlertStore = Pick<Store, 'upsertAlert' | 'alert' | 'alerts' | 'updateAlert'>;
 
 const DEFAULT_LIMIT = 500;
-
-/** Fields an event sets (the rest is the workflow's). */
-function eventFields(e: AlertEvent): AlertEvent {
-  return {
-    model: e.model,
-    key: e.key,
-    enterpriseId: e.enterpriseId,
-    facilities: e.facilities,
-    severity: e.severity,
-    from: e.from,
-    to: e.to,
-    ended: e.ended,
-    evidence: e.evidence,
-    declared: e.declared,
-    message: e.message,
-    ...(e.detectedAt !== undefined && { detectedAt: e.detectedAt }),
-    ...(e.withdrawn !== undefined && { withdrawn: e.withdrawn }),
-  };
-}
 
 export class MemoryAlertStore implements AlertStore {
   private readonly byId = new Map<number, AlertRecord>();
@@ -36,7 +17,7 @@ export class MemoryAlertStore implements AlertStore {
     const existing = id === undefined ? undefined : this.byId.get(id);
     if (!existing) {
       const record: AlertRecord = {
-        ...eventFields(event),
+        ...alertEventOf(event),
         id: this.nextId++,
         late: extra.late,
         state: 'open',
@@ -56,8 +37,8 @@ export class MemoryAlertStore implements AlertStore {
       this.idByKey.set(event.key, record.id);
       return { record: { ...record }, created: true, changed: true };
     }
-    const fields = eventFields(event);
-    const before = JSON.stringify(eventFields(existing));
+    const fields = alertEventOf(event);
+    const before = JSON.stringify(alertEventOf(existing));
     const changed = JSON.stringify(fields) !== before;
     if (changed) {
       delete existing.detectedAt;

@@ -100,3 +100,22 @@ export interface AlertEvent {
    */
   withdrawn?: string;
 }
+
+/** Just the AlertEvent fields of an alert (a stored alert carries its workflow beside them). */
+export function alertEventOf(e: AlertEvent): AlertEvent {
+  return {
+    model: e.model,
+    key: e.key,
+    enterpriseId: e.enterpriseId,
+    facilities: e.facilities,
+    severity: e.severity,
+    from: e.from,
+    to: e.to,
+    ended: e.ended,
+    evidence: e.evidence,
+    declared: e.declared,
+    message: e.message,
+    ...(e.detectedAt !== undefined && { detectedAt: e.detectedAt }),
+    ...(e.withdrawn !== undefined && { withdrawn: e.withdrawn }),
+  };
+}

@@ -1,7 +1,7 @@
 // What the live engine needs from the collector's store, and the per-window loading it does
 // with it: minutes and readings for one enterprise's window, and the 15-minute powers that
 // learning reads, cached per facility and local day.
-import type { EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from './contract.js';
+import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from './contract.js';
 import { baselineWindow, boundProduction, orderBaseline } from './baseline.js';
 import { quarterHourPowers } from './facility-state.js';
 import type { EnterpriseData } from './input.js';
@@ -26,6 +26,11 @@ export interface EngineSource {
   firstMinute?(facility: string): MaybePromise<number | null>;
   /** Per-enterprise/facility model parameters; without it, the defaults. */
   config?(): MaybePromise<ModelConfig>;
+  /**
+   * Alerts stored before this engine started whose window ends after `since` (not withdrawn):
+   * after a restart the engine then extends or withdraws them instead of starting blind.
+   */
+  recentAlerts?(since: number): MaybePromise<AlertEvent[]>;
 }
 
 export interface Registry {

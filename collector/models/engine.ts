@@ -6,7 +6,7 @@
 // (a backlog), over the touched window plus the rules' look-back. Daily models run when a
 // local day is complete and again when a backlog touches a past day. `now` decides only what
 // is live (data-gap's horizon) and what is late; models never see it.
-import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityReading } from './contract.js';
+import { alertEventOf, type AlertEvent, type EnterpriseInfo, type FacilityInfo, type FacilityReading } from './contract.js';
 import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry } from './engine-source.js';
 import { buildInput, sliceInput } from './input.js';
 import type { LearnedLevels, Levels } from './facility-state.js';
@@ -121,9 +121,21 @@ export function createEngine(options: EngineOptions): Engine {
   let busy = false;
   let closed = false;
 
+  /** Alerts stored before a restart, by enterprise, until the enterprise's state takes them. */
+  let remembered: Map<string, AlertEvent[]> | null = null;
+
   async function ensureRegistry(): Promise<void> {
     if (registry) return;
     registry = await loadRegistry(source);
+    if (!remembered) {
+      remembered = new Map();
+      const since = (options.now?.() ?? 0) - REMEMBER_MS;
+      for (const alert of source.recentAlerts ? await source.recentAlerts(since) : []) {
+        if (alert.withdrawn) continue;
+        const list = remembered.get(alert.enterpriseId) ?? [];
+        remembered.set(alert.enterpriseId, [...list, alertEventOf(alert)]);
+      }
+    }
     for (const [id, state] of states) {
       state.info = registry.enterprises.get(id) ?? state.info;
       state.facilities.clear();
@@ -182,6 +194,8 @@ export function createEngine(options: EngineOptions): Engine {
         gapCheckedMinute: -Infinity,
         lookbacks: lookbacksOf(enterpriseId),
       };
+      for (const alert of remembered?.get(enterpriseId) ?? []) state.emitted.set(alert.key, alert);
+      remembered?.delete(enterpriseId);
       states.set(enterpriseId, state);
     }
     return state;

@@ -221,3 +221,31 @@ test('engine – an enterprise with a bad time zone is reported and judged in th
   t.match(errors, [/hn-rolling-02: time zone 'Mars\/Olympus' is not an IANA zone; using Asia\/Shanghai/]);
   t.ok([...alerts.keys()].some((k) => k.startsWith('treatment-off:scrubber:')));
 });
+
+test('engine – after a restart it takes up the stored alerts: a gap open before it is withdrawn when the backlog arrives', async (t) => {
+  const source = new MemorySource(sitesRegistry([site], history));
+  const stored = new Map<string, AlertEvent>();
+  const sink = { upsert: (e: AlertEvent) => void stored.set(e.key, e) };
+  let clock = history.from;
+  const gapFrom = history.from + 1.5 * DAY;
+  const gapTo = history.from + 2 * DAY;
+  let n = 0;
+  const feed = async (engine: ReturnType<typeof createEngine>, batches: { at: number; readings: HistoryReading[] }[]) => {
+    for (const batch of batches) {
+      clock = batch.at;
+      engine.onStored(source.store(batch.readings.map((r) => asReading(r, n++))));
+      await engine.flush();
+    }
+  };
+  const before = createEngine({ source, tickMs: 0, now: () => clock, sink });
+  await feed(before, [...live(history.from, gapFrom), { at: gapTo, readings: [] }]);
+  await before.close();
+  const open = [...stored.values()].filter((a) => a.model === 'data-gap' && !a.ended);
+  t.ok(open.length > 0, 'the outage is an open data-gap when the collector restarts');
+
+  const recentAlerts = (since: number) => [...stored.values()].filter((a) => a.to >= since);
+  const after = createEngine({ source: Object.assign(source, { recentAlerts }), tickMs: 0, now: () => clock, sink });
+  await feed(after, [{ at: gapTo, readings: readings.filter((r) => r.t >= gapFrom && r.t < gapTo) }, ...live(gapTo, gapTo + 60 * MIN)]);
+  await after.close();
+  for (const gap of open) t.equal(stored.get(gap.key)!.withdrawn, 'data arrived', `${gap.key} withdrawn by the new engine`);
+});
