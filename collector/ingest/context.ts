@@ -1,7 +1,7 @@
 // What every ingest handler gets: the parsed topic, the raw payload, and the few services a
 // handler may use. Handlers validate and decide; the write queue stores, acks and evaluates.
 import type { Logger } from '../../lib/logger.js';
-import type { CommandReply, TopicKind } from '../../protocol/index.js';
+import type { CommandReply, SeqRange, TopicKind } from '../../protocol/index.js';
 import type { MeterDirectory, Store } from '../store/store.js';
 import type { IngestStats } from './stats.js';
 import type { WriteQueue } from './write-queue.js';
@@ -18,6 +18,11 @@ export interface IncomingMessage {
 export interface IngestContext {
   store: Store;
   queue: WriteQueue;
+  /**
+   * Acks `ranges` to the gateway, without waiting for the publish: it travels through the
+   * broker whose delivery slot this handler may hold (as in write-queue.ts).
+   */
+  ack(gatewayId: string, ranges: readonly SeqRange[]): void;
   stats: IngestStats;
   log: Logger;
   /** The registry's meters per gateway, cached until the registry changes. */

@@ -4,6 +4,7 @@
 import { COLLECTOR_STATE_TOPIC, parseTopic, TOPIC_KINDS, type TopicKind } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MeterDirectory, Store } from '../store/store.js';
+import { AckSender } from './ack-sender.js';
 import type { Analysis } from './analysis.js';
 import type { Handler, IncomingMessage, IngestContext } from './context.js';
 import { handleCommandReply } from './handlers/command-reply.js';
@@ -48,10 +49,12 @@ export class Ingest {
 
   constructor(private readonly options: IngestOptions) {
     this.now = options.now ?? Date.now;
-    this.queue = new WriteQueue(options.store, options.publisher, options.analysis, this.stats, options.log, this.now);
+    const acks = new AckSender(options.publisher, this.stats, options.log, this.now);
+    this.queue = new WriteQueue(options.store, acks, options.analysis, this.stats, options.log, this.now);
     this.context = {
       store: options.store,
       queue: this.queue,
+      ack: (gatewayId, ranges) => void acks.send(gatewayId, ranges),
       stats: this.stats,
       log: options.log,
       directory: async () => (await this.registry()).directory,

@@ -2,11 +2,11 @@
 // FLUSH_ROWS readings), then — only after the commit — acks each gateway for what is now
 // durable, then hands the new readings to the models. DESIGN.md: "A reading leaves the
 // outbox only after the collector says it is stored".
-import { formatSeq, toRanges, encodePayload, topicFor, type Ack } from '../../protocol/index.js';
+import { toRanges } from '../../protocol/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { IncomingReading, QuarantineEntry, Store, WriteResult } from '../store/store.js';
+import type { AckSender } from './ack-sender.js';
 import type { Analysis } from './analysis.js';
-import type { Publisher } from './publisher.js';
 import type { IngestStats } from './stats.js';
 
 /** Longest a reading waits for its transaction (ms): the ack latency a gateway sees. */
@@ -15,8 +15,6 @@ export const FLUSH_INTERVAL_MS = 20;
 export const FLUSH_ROWS = 20_000;
 /** Above this many readings waiting, handlers wait for the commit (backpressure on the broker). */
 export const HIGH_WATER_ROWS = 40_000;
-/** AckSchema allows at most 10 000 ranges per message. */
-const MAX_RANGES_PER_ACK = 10_000;
 /** Test-only (TANDEM_TESTHOOK=exit-after-commit): exit right after the first commit that stored readings, before any ack. */
 const EXIT_AFTER_COMMIT = process.env.TANDEM_TESTHOOK === 'exit-after-commit';
 const EXIT_AFTER_COMMIT_CODE = 86;
@@ -35,7 +33,7 @@ export class WriteQueue {
 
   constructor(
     private readonly store: Store,
-    private readonly publisher: Publisher,
+    private readonly acks: AckSender,
     private readonly analysis: Analysis,
     private readonly stats: IngestStats,
     private readonly log: Logger,
@@ -94,22 +92,8 @@ export class WriteQueue {
     this.stats.readingsDuplicate += batch.readings.length - result.newRows;
     // Not awaited: the ack travels through the same broker whose delivery slots may be held
     // by handlers waiting for this very commit (backpressure); awaiting it would deadlock.
-    for (const [gatewayId, seqs] of batch.acks) void this.sendAck(gatewayId, seqs);
+    for (const [gatewayId, seqs] of batch.acks) void this.acks.send(gatewayId, toRanges(seqs));
     if (result.inserted.length) setImmediate(() => this.evaluate(result));
-  }
-
-  private async sendAck(gatewayId: string, seqs: bigint[]): Promise<void> {
-    const ranges = toRanges(seqs).map(({ from, to }) => [formatSeq(from), formatSeq(to)] as [string, string]);
-    for (let i = 0; i < ranges.length; i += MAX_RANGES_PER_ACK) {
-      const ack: Ack = { v: 1, ranges: ranges.slice(i, i + MAX_RANGES_PER_ACK), t: this.now() };
-      try {
-        await this.publisher.publish(topicFor(gatewayId, 'ack'), encodePayload(ack), { qos: 1, retain: false });
-        this.stats.acksSent++;
-      } catch (error) {
-        // The gateway resends unacked readings; the store ignores the duplicates.
-        this.log.warn({ gatewayId, err: (error as Error).message }, 'ack not published');
-      }
-    }
   }
 
   private evaluate(result: WriteResult): void {

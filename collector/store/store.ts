@@ -215,7 +215,8 @@ export interface Store {
   // ---- gateway state ----
   recordState(gatewayId: string, state: State, at: number): Awaitable<void>;
   recordHealth(gatewayId: string, health: Health, at: number): Awaitable<void>;
-  recordGap(gatewayId: string, gap: Gap, at: number): Awaitable<void>;
+  /** Records a gap marker once per (gateway, from, to); true when it was new (a resend gives false). */
+  recordGap(gatewayId: string, gap: Gap, at: number): Awaitable<boolean>;
   recordConfigAck(gatewayId: string, ack: ConfigAck, at: number): Awaitable<void>;
   gatewayStatus(id: string): Awaitable<GatewayStatus | null>;
   gatewayStatuses(): Awaitable<GatewayStatus[]>;

@@ -147,7 +147,9 @@ export function storeContract(t: Test, makeHarness: () => Promise<StoreHarness>)
     t.equal(await store.takeEnrolToken('token-2', NOW + 2000), null, 'expired');
 
     await store.recordState('gw-x', { v: 1, online: true }, NOW);
-    await store.recordGap('gw-x', { v: 1, gw: 'gw-x', from: '5', to: '9', count: 5, reason: 'outbox-age', t: NOW }, NOW);
+    const gap = { v: 1 as const, gw: 'gw-x', from: '5', to: '9', count: 5, reason: 'outbox-age' as const, t: NOW };
+    t.equal(await store.recordGap('gw-x', gap, NOW), true, 'a new gap is recorded');
+    t.equal(await store.recordGap('gw-x', gap, NOW + 1), false, 'a resent gap is recorded once');
     const config = { v: 1 as const, version: 1, poll: { pollIntervalS: 15, buses: [] } };
     await store.addConfigVersion('gw-x', config, 'h1', NOW);
     await store.recordConfigAck('gw-x', { v: 1, version: 1, status: 'rejected', running: null, errors: ['bad'], t: NOW }, NOW + 5);

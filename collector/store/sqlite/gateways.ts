@@ -96,12 +96,17 @@ export class GatewayTables {
       .run(JSON.stringify(health), at, health.t - at, at, id);
   }
 
-  recordGap(id: string, gap: Gap, at: number): void {
-    this.ensureStatus(id);
-    this.db
-      .prepare('INSERT INTO gaps (gateway_id, from_seq, to_seq, count, reason, oldest_t, newest_t, t, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, BigInt(gap.from), BigInt(gap.to), gap.count, gap.reason, gap.oldestT ?? null, gap.newestT ?? null, gap.t, at);
-    this.db.prepare('UPDATE gateway_status SET last_gap = ?, gap_at = ?, last_seen_at = ? WHERE gateway_id = ?').run(JSON.stringify(gap), at, at, id);
+  /** True when the gap is new; a resent one changes nothing but the time last seen. */
+  recordGap(id: string, gap: Gap, at: number): boolean {
+    return this.db.transaction(() => {
+      this.ensureStatus(id);
+      const inserted = this.db
+        .prepare('INSERT OR IGNORE INTO gaps (gateway_id, from_seq, to_seq, count, reason, oldest_t, newest_t, t, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, BigInt(gap.from), BigInt(gap.to), gap.count, gap.reason, gap.oldestT ?? null, gap.newestT ?? null, gap.t, at).changes > 0;
+      if (inserted) this.db.prepare('UPDATE gateway_status SET last_gap = ?, gap_at = ?, last_seen_at = ? WHERE gateway_id = ?').run(JSON.stringify(gap), at, at, id);
+      else this.db.prepare('UPDATE gateway_status SET last_seen_at = ? WHERE gateway_id = ?').run(at, id);
+      return inserted;
+    })();
   }
 
   recordConfigAck(id: string, ack: ConfigAck, at: number): void {

@@ -93,6 +93,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE readings_by_meter RENAME TO readings;
   CREATE UNIQUE INDEX readings_gw_seq ON readings (gw, seq);
   `,
+  // 5: a gap marker is recorded once per (gateway, from, to): the gateway resends it until
+  // acked (protocol/README.md "Gap marker"); copies kept by earlier versions go
+  `
+  DELETE FROM gaps WHERE id NOT IN (SELECT MIN(id) FROM gaps GROUP BY gateway_id, from_seq, to_seq);
+  CREATE UNIQUE INDEX gaps_range ON gaps (gateway_id, from_seq, to_seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -168,7 +168,7 @@ export class SqliteStore implements Store {
     this.gatewayTables.recordHealth(gatewayId, health, at);
   }
   recordGap(gatewayId: string, gap: Gap, at: number) {
-    this.gatewayTables.recordGap(gatewayId, gap, at);
+    return this.gatewayTables.recordGap(gatewayId, gap, at);
   }
   recordConfigAck(gatewayId: string, ack: ConfigAck, at: number) {
     this.gatewayTables.recordConfigAck(gatewayId, ack, at);
