@@ -12,7 +12,8 @@ export const DEFAULT_ORDER: WordOrder = 'ABCD';
 
 const REGISTER_MAX = 0xffff;
 const FLOAT32_MAX = 3.4028234663852886e38;
-const INT_RANGES = {
+/** [min, max] a value of each integer type can hold (raw, before scale). */
+export const INT_RANGES = {
   int16: [-0x8000, 0x7fff],
   uint16: [0, 0xffff],
   int32: [-0x80000000, 0x7fffffff],

@@ -2,7 +2,7 @@
 // answers. Real meters hold more registers than a profile maps (per-phase powers, reactive
 // energy…) between the mapped ones, so short holes read as 0; a read reaching outside every
 // block is refused with "illegal data address", as a real meter refuses it.
-import { encodePoint, encodeRaw, registerCount, type Profile, type ProfilePoint, type ProfileParams, type Quantity, type ValueType } from '../../protocol/index.js';
+import { encodePoint, encodeRaw, INT_RANGES, registerCount, type Profile, type ProfilePoint, type ProfileParams, type Quantity, type ValueType } from '../../protocol/index.js';
 import { EXCEPTION, ModbusException } from './faults.js';
 
 /** Unmapped registers between two mapped ones that still read as 0 (the meter's other registers). */
@@ -11,15 +11,6 @@ export const FILLED_GAP_REGISTERS = 48;
 const MIN_READ = 1;
 const MAX_READ = 125;
 
-/** A value the register type cannot hold reads as the type's limit, as a meter's display saturates. */
-const SATURATED: Partial<Record<ValueType, [number | bigint, number | bigint]>> = {
-  int16: [-0x8000, 0x7fff],
-  uint16: [0, 0xffff],
-  int32: [-0x80000000, 0x7fffffff],
-  uint32: [0, 0xffffffff],
-  int64: [-(1n << 63n), (1n << 63n) - 1n],
-  uint64: [0n, (1n << 64n) - 1n],
-};
 
 interface Placed {
   name: Quantity | 'pt' | 'ct';
@@ -87,7 +78,8 @@ function encodeSaturated(point: ProfilePoint, value: number, params: ProfilePara
   try {
     return encodePoint(point, value, params);
   } catch (error) {
-    const limits = SATURATED[point.type];
+    // A value the register type cannot hold reads as the type's limit, as a meter's display saturates.
+    const limits = point.type in INT_RANGES ? INT_RANGES[point.type as keyof typeof INT_RANGES] : undefined;
     if (!(error instanceof RangeError) || !limits) throw error;
     return encodeRaw(value < 0 ? limits[0] : limits[1], point.type, point.order);
   }
