@@ -2,7 +2,7 @@
 // answers. Real meters hold more registers than a profile maps (per-phase powers, reactive
 // energy…) between the mapped ones, so short holes read as 0; a read reaching outside every
 // block is refused with "illegal data address", as a real meter refuses it.
-import { encodePoint, encodeRaw, INT_RANGES, registerCount, type Profile, type ProfilePoint, type ProfileParams, type Quantity, type ValueType } from '../../protocol/index.js';
+import { encodePoint, encodeRaw, INT_RANGES, registerCount, type Profile, type ProfilePoint, type ProfileParams, type Quantity } from '../../protocol/index.js';
 import { EXCEPTION, ModbusException } from './faults.js';
 
 /** Unmapped registers between two mapped ones that still read as 0 (the meter's other registers). */
