@@ -10,6 +10,7 @@ import type { Route } from './http/router.js';
 import type { Analysis } from './ingest/analysis.js';
 import type { Notice, Order } from './models/contract.js';
 import { createEngine, type Engine } from './models/engine.js';
+import { riskScoreRecorder } from './store/risk-scores.js';
 import type { Store } from './store/store.js';
 
 /** How often due webhook deliveries are attempted, and the registry checked for changes (ms). */
@@ -28,7 +29,12 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
     subscriptions: () => store.webhookSubscriptions(),
     clock: now,
   });
-  const alerts = createAlertService({ store, clock: now, onChange: (alert, change) => webhooks.enqueue(alert, change) });
+  const alerts = createAlertService({
+    store,
+    clock: now,
+    onChange: (alert, change) => webhooks.enqueue(alert, change),
+    onRanking: riskScoreRecorder(store, now),
+  });
   const engine = createEngine({
     source: {
       minutes: (facility, from, to) => store.minutes(facility, from, to),

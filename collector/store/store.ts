@@ -159,6 +159,17 @@ export interface AlertFilter {
   beforeId?: number;
 }
 
+/** An enterprise's risk score for one local day (collector/models/risk-ranking): the model's event and its score. */
+export interface RiskScore {
+  /** The enterprise's local date, YYYY-MM-DD. */
+  date: string;
+  enterpriseId: string;
+  /** 0–100, the event's evidence.score. */
+  score: number;
+  event: AlertEvent;
+  updatedAt: number;
+}
+
 export interface AlertUpsert {
   record: AlertRecord;
   created: boolean;
@@ -241,6 +252,14 @@ export interface Store {
   alert(id: number): Awaitable<AlertRecord | null>;
   alerts(filter: AlertFilter): Awaitable<AlertRecord[]>;
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number): Awaitable<AlertRecord | null>;
+
+  // ---- risk ranking (the daily list of collector/models/risk-ranking, not alerts) ----
+  /** Replaces the score of (date, enterprise). */
+  upsertRiskScore(score: RiskScore): Awaitable<void>;
+  /** Removes it (the model withdrew it); true when there was one. */
+  deleteRiskScore(date: string, enterpriseId: string): Awaitable<boolean>;
+  /** One day's scores, highest first (ties by enterprise id); `null`: the newest day with scores. */
+  riskScores(date: string | null): Awaitable<RiskScore[]>;
 
   // ---- webhooks (subscriptions, and the durable queue of alerts/webhooks.ts DeliveryQueue) ----
   webhookSubscriptions(): Awaitable<WebhookSubscription[]>;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Test } from 'tap';
-import { decodePayload, encodeBatch, encodePayload, type Ack, type Enterprise, type Reading } from '../../protocol/index.js';
+import { decodePayload, encodeBatch, encodePayload, topicFor, type Ack, type Enterprise, type Reading } from '../../protocol/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { hashPassword } from '../../collector/broker/secrets.js';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../collector/index.js';
@@ -114,4 +114,63 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Publishes readings as one batch and resolves once the collector acked all of them. */
+export async function publishAcked(client: MqttClient, gatewayId: string, rows: Reading[]): Promise<void> {
+  const first = rows.reduce((a, r) => (r.seq < a ? r.seq : a), rows[0]!.seq);
+  const last = rows.reduce((a, r) => (r.seq > a ? r.seq : a), rows[0]!.seq);
+  await client.subscribeAsync(topicFor(gatewayId, 'ack'), { qos: 1 });
+  const acked = nextMessage(client, topicFor(gatewayId, 'ack'), (p) => ackCovers(p, first, last));
+  await client.publishAsync(topicFor(gatewayId, 'data'), batchPayload(gatewayId, rows), { qos: 1 });
+  await acked;
+}
+
+/** `fetch` against the API with a bearer token: status, body text and content type. */
+export function apiClient(base: string, token: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string; type: string | null; headers: Headers; json(): any }> => {
+    const response = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, text, type: response.headers.get('content-type'), headers: response.headers, json: () => JSON.parse(text) };
+  };
+}
+
+/** Counters in kilnAndDust rise 1 kWh per hour from here whatever the power: never backwards between batches. */
+const COUNTER_EPOCH = Date.UTC(2026, 0, 1);
+
+/**
+ * Readings of meters m1 (the kiln) and m2 (its dust collector) every 15 s over [from, to):
+ * the kiln draws about `kilnW`, the dust collector about `dustW` (a few watts of jitter, so
+ * a loaded meter never looks frozen to meter-integrity).
+ */
+export function kilnAndDust(firstSeq: bigint, from: number, to: number, kilnW: number, dustW: number): Reading[] {
+  const rows: Reading[] = [];
+  let seq = firstSeq;
+  for (let t = from, i = 0; t < to; t += 15_000, i++) {
+    const ei = (t - COUNTER_EPOCH) / 3_600_000;
+    rows.push({ seq: seq++, meter: 'm1', t, values: { p: kilnW ? kilnW + (i % 5) : 0, ei } });
+    rows.push({ seq: seq++, meter: 'm2', t, values: { p: dustW ? dustW + (i % 5) : 0, ei } });
+  }
+  return rows;
+}
+
+/**
+ * Like seedRegistry, with thresholds set so states need no learning: the kiln is off below
+ * 1 kW and running above 10 kW, its dust collector off below 500 W and running above 2 kW.
+ * `timeZone` goes into each enterprise (the models' local days).
+ */
+export function seedWithThresholds(db: string, timeZone?: string): void {
+  const store = new SqliteStore(db);
+  for (const [id, gw] of [['a', 'gw-a'], ['b', 'gw-b']] as const) {
+    const site = enterprise(id, gw);
+    site.facilities[0]!.thresholds = { offBelowW: 1_000, runningAboveW: 10_000 };
+    site.facilities[1]!.thresholds = { offBelowW: 500, runningAboveW: 2_000 };
+    store.importEnterprise(timeZone ? ({ ...site, timeZone } as Enterprise) : site, Date.now());
+    store.setGatewayPassword(gw, hashPassword(PASSWORD));
+  }
+  store.close();
 }

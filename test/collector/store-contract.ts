@@ -189,6 +189,28 @@ export function storeContract(t: Test, makeHarness: () => Promise<StoreHarness>)
     t.equal((await store.alert(first.record.id))!.acknowledgedAt, NOW + 1);
   });
 
+  withStore('store contract – risk scores: one per enterprise and day, a day read highest first, the newest day by default', async (t, store) => {
+    const score = (date: string, enterpriseId: string, value: number) => {
+      const event: AlertEvent = {
+        model: 'risk-ranking', key: `risk-ranking:${enterpriseId}:${date}`, enterpriseId, facilities: [], severity: 'info',
+        from: Date.parse(date), to: Date.parse(date) + 86_400_000, ended: true, evidence: { score: value }, declared: false, message: `risk score ${value}`,
+      };
+      return { date, enterpriseId, score: value, event, updatedAt: NOW };
+    };
+    t.same(await store.riskScores(null), [], 'none before the first day');
+    await store.upsertRiskScore(score('2026-05-30', 'a', 90));
+    await store.upsertRiskScore(score('2026-05-31', 'a', 20));
+    await store.upsertRiskScore(score('2026-05-31', 'b', 40));
+    await store.upsertRiskScore(score('2026-05-31', 'c', 40));
+    await store.upsertRiskScore({ ...score('2026-05-31', 'a', 70), updatedAt: NOW + 1 });
+    t.same((await store.riskScores(null)).map((s) => [s.date, s.enterpriseId, s.score]), [['2026-05-31', 'a', 70], ['2026-05-31', 'b', 40], ['2026-05-31', 'c', 40]], 'a re-evaluated day replaces its score; ties by enterprise id');
+    t.same(await store.riskScores('2026-05-30'), [score('2026-05-30', 'a', 90)], 'the event comes back whole');
+    t.ok(await store.deleteRiskScore('2026-05-31', 'b'));
+    t.notOk(await store.deleteRiskScore('2026-05-31', 'b'), 'gone');
+    t.same((await store.riskScores('2026-05-31')).map((s) => s.enterpriseId), ['a', 'c']);
+    t.same(await store.riskScores('2026-06-01'), []);
+  });
+
   t.test('store contract – everything survives close and reopen', async (t) => {
     const harness = await makeHarness();
     t.teardown(() => harness.cleanup());

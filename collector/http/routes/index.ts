@@ -10,6 +10,7 @@ import { healthRoutes } from './health.js';
 import { meterRoutes } from './meters.js';
 import { orderRoutes } from './orders.js';
 import { quarantineRoutes } from './quarantine.js';
+import { rankingRoutes } from './rankings.js';
 import { tokenRoutes } from './tokens.js';
 import { viewRoutes } from './views.js';
 import { webhookRoutes } from './webhooks.js';
@@ -27,4 +28,5 @@ export const BUILTIN_ROUTES: Route[] = [
   ...orderRoutes,
   ...viewRoutes,
   ...webhookRoutes,
+  ...rankingRoutes,
 ];

@@ -99,6 +99,12 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM gaps WHERE id NOT IN (SELECT MIN(id) FROM gaps GROUP BY gateway_id, from_seq, to_seq);
   CREATE UNIQUE INDEX gaps_range ON gaps (gateway_id, from_seq, to_seq);
   `,
+  // 6: the daily risk ranking (collector/models/risk-ranking): a score per local day and enterprise
+  `
+  CREATE TABLE risk_scores (
+    date TEXT NOT NULL, enterprise_id TEXT NOT NULL, score REAL NOT NULL, event TEXT NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (date, enterprise_id));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,8 +5,9 @@ import Database from 'better-sqlite3';
 import type { Config, ConfigAck, Enterprise, Gap, Health, State } from '../../../protocol/index.js';
 import type { AlertEvent, Notice, Order } from '../../models/contract.js';
 import { collectorError } from '../../errors.js';
-import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, Store, TokenRole, WriteResult } from '../store.js';
+import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, RiskScore, Store, TokenRole, WriteResult } from '../store.js';
 import { AlertTables } from './alerts.js';
+import { RankingTables } from './rankings.js';
 import { WebhookTables } from './webhooks.js';
 import type { Delivery, WebhookSubscription } from '../../alerts/webhooks.js';
 import { GatewayTables } from './gateways.js';
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   private readonly operator: OperatorTables;
   private readonly alertTables: AlertTables;
   private readonly webhookTables: WebhookTables;
+  private readonly rankingTables: RankingTables;
   private readonly writeTransaction: (readings: IncomingReading[], quarantine: QuarantineEntry[]) => WriteResult;
 
   /** Opens (creating and upgrading as needed) the database at `path`. */
@@ -64,6 +66,7 @@ export class SqliteStore implements Store {
     this.operator = new OperatorTables(this.db, changed);
     this.alertTables = new AlertTables(this.db);
     this.webhookTables = new WebhookTables(this.db);
+    this.rankingTables = new RankingTables(this.db);
     this.writeTransaction = this.db.transaction((readings: IncomingReading[], quarantine: QuarantineEntry[]) => {
       for (const entry of quarantine) this.quarantineTable.add(entry);
       return this.readingTables.write(readings);
@@ -216,6 +219,16 @@ export class SqliteStore implements Store {
   }
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number) {
     return this.alertTables.update(id, patch, now);
+  }
+
+  upsertRiskScore(score: RiskScore) {
+    this.rankingTables.upsert(score);
+  }
+  deleteRiskScore(date: string, enterpriseId: string) {
+    return this.rankingTables.remove(date, enterpriseId);
+  }
+  riskScores(date: string | null) {
+    return this.rankingTables.list(date);
   }
 
   webhookSubscriptions() {
