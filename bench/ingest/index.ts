@@ -17,8 +17,11 @@ const GATEWAYS = 20;
 const METERS_PER_GATEWAY = 10;
 /** 50 poll instants of 10 meters: a backlog batch size the agent sends (sender.ts sends up to 1000). */
 const BATCH_READINGS = 500;
-/** Batches in flight per gateway: enough to keep the collector's write queue full. */
-const WINDOW = 4;
+/**
+ * Batches in flight per gateway: 160,000 readings in all, past the write queue's high-water
+ * mark (100,000), so the collector, not the round trip, sets the pace.
+ */
+const WINDOW = 16;
 const DAY_MS = 86_400_000;
 /** Event time starts 30 days back: at this rate it runs days ahead, and must stay in the past. */
 const START_BACK_MS = 30 * DAY_MS;
