@@ -55,7 +55,18 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
     });
     client.once('error', fail);
   });
-  client.on('connect', () => log.info({ url: options.url }, 'reconnected to the broker'));
+  // The collector's last word on its state topic. When the connection drops, the broker
+  // publishes our Will (online:false, retained) [MQTT-3.1.2-8]; after reconnecting, say it
+  // again, or agents keep their backlogs paused for good (DESIGN.md).
+  let lastState: Buffer | null = null;
+  client.on('connect', () => {
+    log.info({ url: options.url }, 'reconnected to the broker');
+    if (lastState) {
+      client.publish(COLLECTOR_STATE_TOPIC, lastState, { qos: 1, retain: true }, (error) => {
+        if (error) log.warn({ err: error.message }, 'collector state not restated after reconnecting');
+      });
+    }
+  });
   client.on('offline', () => log.warn({ url: options.url }, 'lost the broker; reconnecting'));
   client.on('error', (error) => log.warn({ err: error.message }, 'broker client error'));
 
@@ -73,6 +84,7 @@ export async function connectExternalBroker(options: ExternalBrokerOptions): Pro
       if (refused.length) throw collectorError('TANDEM_COLLECTOR_BROKER', `the broker refused subscriptions to ${refused.join(', ')}; check its access list`);
     },
     async publish(topic: string, payload: Buffer, { qos, retain }: PublishOptions) {
+      if (topic === COLLECTOR_STATE_TOPIC) lastState = payload;
       await client.publishAsync(topic, payload, { qos, retain });
     },
     async close() {
