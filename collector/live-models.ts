@@ -10,6 +10,7 @@ import type { Route } from './http/router.js';
 import type { Analysis } from './ingest/analysis.js';
 import type { Notice, Order } from './models/contract.js';
 import { createEngine, type Engine } from './models/engine.js';
+import { allAlerts } from './store/alert-pages.js';
 import { riskScoreRecorder } from './store/risk-scores.js';
 import type { Store } from './store/store.js';
 
@@ -44,6 +45,8 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
       notices: () => store.notices(),
       readings: (facilities, from, to) => store.facilityReadings(facilities, from, to),
       firstMinute: (facility) => store.firstMinute(facility),
+      // After a restart the engine extends or withdraws what it raised before (engine-source.ts).
+      recentAlerts: async (since) => (await allAlerts((filter) => store.alerts(filter), { from: since })).filter((a) => !a.withdrawn),
     },
     sink: alerts.sink,
     now,
