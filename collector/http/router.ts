@@ -30,7 +30,12 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status?: number;
+  /** JSON, or with `contentType` the text sent as is. */
   body: unknown;
+  /** A non-JSON answer (e.g. text/csv): `body` is its text. */
+  contentType?: string;
+  /** Offered as a download under this name (Content-Disposition). */
+  filename?: string;
 }
 
 export interface Route {

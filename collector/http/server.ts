@@ -5,7 +5,7 @@ import { TandemError } from '../../lib/errors.js';
 import { collectorError, HTTP_STATUS, type CollectorErrorCode } from '../errors.js';
 import { listen } from '../listen.js';
 import { authorize } from './auth.js';
-import { matchRoute, type ApiContext, type Route } from './router.js';
+import { matchRoute, type ApiContext, type ApiResponse, type Route } from './router.js';
 import { BUILTIN_ROUTES } from './routes/index.js';
 import { serveWeb } from './routes/web.js';
 
@@ -25,7 +25,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   const server = http.createServer((req, res) => {
     if (serveWeb(req, res)) return; // the operator's page (collector/web), same origin as the API
     handle(req, routes, context).then(
-      ({ status, body }) => send(res, status, body),
+      (response) => (response.contentType ? sendText(res, response) : send(res, response.status ?? 200, response.body)),
       (error: Error) => {
         if (error instanceof TandemError && error.code in HTTP_STATUS) {
           return send(res, HTTP_STATUS[error.code as CollectorErrorCode], { error: { code: error.code, message: error.message } });
@@ -46,7 +46,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   };
 }
 
-async function handle(req: http.IncomingMessage, routes: Route[], context: ApiContext): Promise<{ status: number; body: unknown }> {
+async function handle(req: http.IncomingMessage, routes: Route[], context: ApiContext): Promise<ApiResponse> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
   if (!match) throw collectorError('TANDEM_COLLECTOR_NOT_FOUND', `no route ${req.method} ${url.pathname}; the API lives under /api/v1/ (see collector/README.md)`);
@@ -55,8 +55,7 @@ async function handle(req: http.IncomingMessage, routes: Route[], context: ApiCo
   }
   const role = await authorize(context.store, req.headers.authorization, match.route.role);
   const body = await readJson(req);
-  const response = await match.route.handler({ params: match.params, query: url.searchParams, body, role }, context);
-  return { status: response.status ?? 200, body: response.body };
+  return match.route.handler({ params: match.params, query: url.searchParams, body, role }, context);
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -79,4 +78,11 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
+}
+
+function sendText(res: http.ServerResponse, response: ApiResponse): void {
+  const headers: http.OutgoingHttpHeaders = { 'content-type': response.contentType, 'cache-control': 'no-store' };
+  if (response.filename) headers['content-disposition'] = `attachment; filename="${response.filename}"`;
+  res.writeHead(response.status ?? 200, headers);
+  res.end(String(response.body));
 }

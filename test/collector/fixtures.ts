@@ -50,12 +50,17 @@ export async function startTestCollector(db: string, extra: Partial<CollectorOpt
 }
 
 /**
- * A collector on a seeded registry (gw-a, gw-b), with `gateways` already connected;
+ * A collector on a seeded registry (gw-a, gw-b; `seed` fills the file), with `gateways` already connected;
  * everything is stopped and removed when the test ends.
  */
-export async function seededCollector(t: Test, gateways: string[] = [], extra: Partial<CollectorOptions> = {}): Promise<{ collector: RunningCollector; clients: MqttClient[] }> {
+export async function seededCollector(
+  t: Test,
+  gateways: string[] = [],
+  extra: Partial<CollectorOptions> = {},
+  seed: (db: string) => void = seedRegistry,
+): Promise<{ collector: RunningCollector; clients: MqttClient[] }> {
   const { db, cleanup } = tempDir();
-  seedRegistry(db);
+  seed(db);
   const collector = await startTestCollector(db, extra);
   const clients = await Promise.all(gateways.map((id) => connectGateway(collector.mqttUrl, id)));
   t.teardown(async () => {

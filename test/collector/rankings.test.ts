@@ -3,22 +3,13 @@
 // GET /api/v1/rankings lists them ranked (the model's own rule is tested in test/models).
 import t from 'tap';
 import { createApiToken } from '../../collector/http/auth.js';
-import { apiClient, connectGateway, eventually, kilnAndDust, publishAcked, seedWithThresholds, startTestCollector, tempDir } from './fixtures.js';
+import { apiClient, eventually, kilnAndDust, publishAcked, seedWithThresholds, seededCollector } from './fixtures.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 t.test('rankings – the risk scores of a finished day are stored and served ranked, highest risk first', async (t) => {
-  const { db, cleanup } = tempDir();
-  seedWithThresholds(db, 'UTC');
-  const collector = await startTestCollector(db);
-  const [gwA, gwB] = await Promise.all([connectGateway(collector.mqttUrl, 'gw-a'), connectGateway(collector.mqttUrl, 'gw-b')]);
-  t.teardown(async () => {
-    gwA.end(true);
-    gwB.end(true);
-    await collector.stop();
-    cleanup();
-  });
+  const { collector, clients: [gwA, gwB] } = await seededCollector(t, ['gw-a', 'gw-b'], {}, (db) => seedWithThresholds(db, 'UTC'));
   const read = apiClient(collector.httpUrl, await createApiToken(collector.store, 'read', 'test', Date.now()));
 
   // The last 40 minutes of yesterday (UTC) and 5 of today: the day is over, so it is scored.
