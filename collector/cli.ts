@@ -1,25 +1,19 @@
-// `tandem collector`: runs the server; subcommands edit the registry, create operator and
-// enrolment tokens. Subcommands work on the database file directly, also while the server
-// runs (it notices registry changes within a second and publishes new configurations).
+// `tandem collector`: runs the server; subcommands edit the registry and the models'
+// parameters, create operator and enrolment tokens. Subcommands work on the database file
+// directly, also while the server runs (it notices registry changes within a second,
+// publishes new configurations and reloads the models).
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { intOption, untilSignal, UsageError, type Command, type CommandContext, type OptionSpec } from '../lib/command.js';
+import { intOption, untilSignal, UsageError, type Command } from '../lib/command.js';
+import { dbOption, withStore } from './cli-store.js';
 import { createApiToken, TOKEN_ROLES } from './http/auth.js';
 import { startCollector } from './index.js';
 import { createEnrolToken, DEFAULT_ENROL_TTL_HOURS } from './registry/enrolment.js';
 import { importEnterprises, readRegistryFile } from './registry/import-file.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { TokenRole } from './store/store.js';
 import type { Enterprise } from '../protocol/index.js';
 import { scoreCommand } from './models/score-command.js';
-
-const DEFAULT_DB = './tandem.db';
-const dbOption: OptionSpec = { type: 'string', description: 'SQLite database file', default: DEFAULT_DB, valueName: 'PATH' };
-
-function withStore<T>(ctx: CommandContext, work: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(String(ctx.values.db));
-  return work(store).finally(() => store.close());
-}
+import { modelParamsCommand } from './model-params/command.js';
 
 const tokenCommand: Command = {
   name: 'token',
@@ -108,7 +102,7 @@ export const collectorCommand: Command = {
     json: { type: 'boolean', description: 'print where it listens as one JSON line' },
     'state-file': { type: 'string', description: 'also write where it listens (JSON) to this file', valueName: 'FILE' },
   },
-  subcommands: [tokenCommand, gatewayCommand, importCommand, scoreCommand],
+  subcommands: [tokenCommand, gatewayCommand, importCommand, modelParamsCommand, scoreCommand],
   async run(ctx) {
     const { values } = ctx;
     const key = values['tls-key'];

@@ -1,7 +1,8 @@
 // The models running live inside the collector: stored readings → the engine
 // (collector/models/engine.ts) on event time → the alert service (collector/alerts) → the
 // store's alerts, with webhooks delivered from the store's durable queue. The alert API
-// acts through the same service. Registry, order and notice changes reload the engine.
+// acts through the same service. Registry, order, notice and model parameter changes
+// reload the engine.
 import type { Logger } from '../lib/logger.js';
 import { createAlertService, type AlertService } from './alerts/service.js';
 import { WebhookDispatcher } from './alerts/webhooks.js';
@@ -9,6 +10,7 @@ import { alertRoutes } from './http/routes/alerts.js';
 import type { Route } from './http/router.js';
 import type { Analysis } from './ingest/analysis.js';
 import type { Notice, Order } from './models/contract.js';
+import type { ModelConfig } from './models/model.js';
 import { createEngine, type Engine } from './models/engine.js';
 import { allAlerts } from './store/alert-pages.js';
 import { riskScoreRecorder } from './store/risk-scores.js';
@@ -16,6 +18,8 @@ import type { Store } from './store/store.js';
 
 /** How often due webhook deliveries are attempted, and the registry checked for changes (ms). */
 export const LIVE_MODELS_PERIOD_MS = 1000;
+/** Changed model parameters re-evaluate this much of the enterprise's recent past (ms). */
+export const PARAMS_REEVALUATE_MS = 24 * 3_600_000;
 
 export interface LiveModels {
   analysis: Analysis;
@@ -45,6 +49,7 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
       notices: () => store.notices(),
       readings: (facilities, from, to) => store.facilityReadings(facilities, from, to),
       firstMinute: (facility) => store.firstMinute(facility),
+      config: () => store.modelConfig(),
       // After a restart the engine extends or withdraws what it raised before (engine-source.ts).
       recentAlerts: async (since) => (await allAlerts((filter) => store.alerts(filter), { from: since })).filter((a) => !a.withdrawn),
     },
@@ -53,7 +58,7 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
     onError: (error) => log.error({ err: (error as Error).message }, 'model evaluation failed'),
   });
 
-  const follower = followRegistry(store, engine);
+  const follower = followRegistry(store, engine, now);
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
@@ -80,19 +85,22 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
 
 /**
  * On a registry change the engine reloads; a new or changed order or notice also
- * re-evaluates its window (alerts inside a notice become declared, DESIGN.md "Notice").
+ * re-evaluates its window (alerts inside a notice become declared, DESIGN.md "Notice"), and
+ * changed model parameters re-evaluate the last PARAMS_REEVALUATE_MS of their enterprise
+ * (a condition ongoing now is judged by the new thresholds; older alerts stay as raised).
  */
-function followRegistry(store: Store, engine: Engine): () => Promise<void> {
+function followRegistry(store: Store, engine: Engine, now: () => number): () => Promise<void> {
   let revision = -1;
   let orders = new Map<string, string>();
   let notices = new Map<string, string>();
+  let params = new Map<string, string>();
   return async () => {
     const current = await store.registryRevision();
     if (current === revision) return;
     const first = revision === -1;
     revision = current;
     engine.reload();
-    const [newOrders, newNotices, facilities] = await Promise.all([store.orders(), store.notices(), store.facilityInfos()]);
+    const [newOrders, newNotices, facilities, config] = await Promise.all([store.orders(), store.notices(), store.facilityInfos(), store.modelConfig()]);
     const enterpriseOf = new Map(facilities.map((f) => [f.id, f.enterpriseId]));
     const changed = <T extends Order | Notice>(list: T[], seen: Map<string, string>) =>
       first ? [] : list.filter((item) => seen.get(item.id) !== JSON.stringify(item));
@@ -101,7 +109,25 @@ function followRegistry(store: Store, engine: Engine): () => Promise<void> {
       const enterprise = enterpriseOf.get(notice.facility);
       if (enterprise) engine.reevaluate(enterprise, notice.from, notice.to);
     }
+    const newParams = paramsByEnterprise(config, enterpriseOf);
+    if (!first) {
+      for (const id of new Set([...params.keys(), ...newParams.keys()])) {
+        if (params.get(id) !== newParams.get(id)) engine.reevaluate(id, now() - PARAMS_REEVALUATE_MS, now());
+      }
+    }
     orders = new Map(newOrders.map((o) => [o.id, JSON.stringify(o)]));
     notices = new Map(newNotices.map((n) => [n.id, JSON.stringify(n)]));
+    params = newParams;
   };
+}
+
+/** Each enterprise's parameters and its facilities' as one comparable string. */
+function paramsByEnterprise(config: ModelConfig, enterpriseOf: Map<string, string>): Map<string, string> {
+  const parts = new Map<string, Record<string, unknown>>();
+  const add = (enterprise: string | undefined, key: string, value: unknown) => {
+    if (enterprise) (parts.get(enterprise) ?? parts.set(enterprise, {}).get(enterprise)!)[key] = value;
+  };
+  for (const [id, models] of Object.entries(config.enterprises ?? {})) add(id, '', models);
+  for (const [id, models] of Object.entries(config.facilities ?? {})) add(enterpriseOf.get(id), id, models);
+  return new Map([...parts].map(([id, value]) => [id, JSON.stringify(value)]));
 }

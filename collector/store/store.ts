@@ -5,6 +5,7 @@
 import type { Config, ConfigAck, Enterprise, Gap, Health, Reading, State, Thresholds } from '../../protocol/index.js';
 import type { Delivery, WebhookSubscription } from '../alerts/webhooks.js';
 import type { AlertEvent, EnterpriseInfo, FacilityInfo, FacilityMinute, FacilityReading, Notice, Order } from '../models/contract.js';
+import type { ModelConfig, Params } from '../models/model.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -170,6 +171,18 @@ export interface RiskScore {
   updatedAt: number;
 }
 
+/** What model parameters apply to: an enterprise, or one facility (which beats its enterprise). */
+export type ModelParamScope = 'enterprise' | 'facility';
+
+/** One model's parameters changed from its defaults for one enterprise or facility. */
+export interface ModelParamsRecord {
+  scope: ModelParamScope;
+  id: string;
+  model: string;
+  params: Params;
+  updatedAt: number;
+}
+
 export interface AlertUpsert {
   record: AlertRecord;
   created: boolean;
@@ -252,6 +265,15 @@ export interface Store {
   alert(id: number): Awaitable<AlertRecord | null>;
   alerts(filter: AlertFilter): Awaitable<AlertRecord[]>;
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number): Awaitable<AlertRecord | null>;
+
+  // ---- model parameters (DESIGN.md: every threshold is configurable per enterprise or facility) ----
+  modelParams(scope: ModelParamScope, id: string, model: string): Awaitable<ModelParamsRecord | null>;
+  /** Replaces that model's parameters for that enterprise or facility. */
+  setModelParams(scope: ModelParamScope, id: string, model: string, params: Params, now: number): Awaitable<void>;
+  /** Back to the defaults; true when there were parameters. */
+  deleteModelParams(scope: ModelParamScope, id: string, model: string): Awaitable<boolean>;
+  /** Every stored parameter set, as the models' engine takes them. */
+  modelConfig(): Awaitable<ModelConfig>;
 
   // ---- risk ranking (the daily list of collector/models/risk-ranking, not alerts) ----
   /** Replaces the score of (date, enterprise). */

@@ -170,6 +170,24 @@ export function storeContract(t: Test, makeHarness: () => Promise<StoreHarness>)
     t.same(await store.notices(), [notice]);
   });
 
+  withStore('store contract – model parameters per enterprise and facility: set, replaced, read as the engine config, deleted', async (t, store) => {
+    t.same(await store.modelConfig(), { enterprises: {}, facilities: {} }, 'none: every model on its defaults');
+    const revision = await store.registryRevision();
+    await store.setModelParams('enterprise', 'a', 'treatment-off', { dwellMin: 3 }, NOW);
+    t.not(await store.registryRevision(), revision, 'a change is seen like a registry change (the live models reload)');
+    await store.setModelParams('facility', 'a-dust', 'treatment-weak', { dwellMin: 20, ratioPct: 40 }, NOW);
+    await store.setModelParams('enterprise', 'a', 'treatment-off', { dwellMin: 5 }, NOW + 1);
+    t.same(await store.modelParams('enterprise', 'a', 'treatment-off'), { scope: 'enterprise', id: 'a', model: 'treatment-off', params: { dwellMin: 5 }, updatedAt: NOW + 1 }, 'replaced');
+    t.equal(await store.modelParams('facility', 'a', 'treatment-off'), null, 'scopes are apart');
+    t.same(await store.modelConfig(), {
+      enterprises: { a: { 'treatment-off': { dwellMin: 5 } } },
+      facilities: { 'a-dust': { 'treatment-weak': { dwellMin: 20, ratioPct: 40 } } },
+    });
+    t.equal(await store.deleteModelParams('enterprise', 'a', 'treatment-off'), true);
+    t.equal(await store.deleteModelParams('enterprise', 'a', 'treatment-off'), false, 'gone');
+    t.same((await store.modelConfig()).enterprises, {});
+  });
+
   withStore('store contract – an alert extends by key and keeps its workflow', async (t, store) => {
     const event: AlertEvent = {
       model: 'treatment-off', key: 'treatment-off:a:a-dust:1', enterpriseId: 'a', facilities: ['a-kiln', 'a-dust'], severity: 'critical',

@@ -8,6 +8,7 @@ import { facilityRoutes } from './facilities.js';
 import { gatewayRoutes } from './gateways.js';
 import { healthRoutes } from './health.js';
 import { meterRoutes } from './meters.js';
+import { modelParamRoutes } from './model-params.js';
 import { orderRoutes } from './orders.js';
 import { quarantineRoutes } from './quarantine.js';
 import { rankingRoutes } from './rankings.js';
@@ -29,4 +30,5 @@ export const BUILTIN_ROUTES: Route[] = [
   ...viewRoutes,
   ...webhookRoutes,
   ...rankingRoutes,
+  ...modelParamRoutes,
 ];

@@ -105,6 +105,13 @@ export const MIGRATIONS: readonly string[] = [
     date TEXT NOT NULL, enterprise_id TEXT NOT NULL, score REAL NOT NULL, event TEXT NOT NULL, updated_at INTEGER NOT NULL,
     PRIMARY KEY (date, enterprise_id));
   `,
+  // 7: model parameters set per enterprise or facility (DESIGN.md "The models": every
+  // threshold is configurable per enterprise or facility); params is a JSON object
+  `
+  CREATE TABLE model_params (
+    scope TEXT NOT NULL CHECK (scope IN ('enterprise', 'facility')), scope_id TEXT NOT NULL, model TEXT NOT NULL,
+    params TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (scope, scope_id, model));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,9 +4,11 @@
 import Database from 'better-sqlite3';
 import type { Config, ConfigAck, Enterprise, Gap, Health, State } from '../../../protocol/index.js';
 import type { AlertEvent, Notice, Order } from '../../models/contract.js';
+import type { Params } from '../../models/model.js';
 import { collectorError } from '../../errors.js';
-import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, QuarantineEntry, RiskScore, Store, TokenRole, WriteResult } from '../store.js';
+import type { AlertFilter, AlertWorkflowPatch, FacilityEdit, IncomingReading, MeterRecord, ModelParamScope, QuarantineEntry, RiskScore, Store, TokenRole, WriteResult } from '../store.js';
 import { AlertTables } from './alerts.js';
+import { ModelParamTables } from './model-params.js';
 import { RankingTables } from './rankings.js';
 import { WebhookTables } from './webhooks.js';
 import type { Delivery, WebhookSubscription } from '../../alerts/webhooks.js';
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly alertTables: AlertTables;
   private readonly webhookTables: WebhookTables;
   private readonly rankingTables: RankingTables;
+  private readonly modelParamTables: ModelParamTables;
   private readonly writeTransaction: (readings: IncomingReading[], quarantine: QuarantineEntry[]) => WriteResult;
 
   /** Opens (creating and upgrading as needed) the database at `path`. */
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
     this.alertTables = new AlertTables(this.db);
     this.webhookTables = new WebhookTables(this.db);
     this.rankingTables = new RankingTables(this.db);
+    this.modelParamTables = new ModelParamTables(this.db, changed);
     this.writeTransaction = this.db.transaction((readings: IncomingReading[], quarantine: QuarantineEntry[]) => {
       for (const entry of quarantine) this.quarantineTable.add(entry);
       return this.readingTables.write(readings);
@@ -219,6 +223,19 @@ export class SqliteStore implements Store {
   }
   updateAlert(id: number, patch: AlertWorkflowPatch, now: number) {
     return this.alertTables.update(id, patch, now);
+  }
+
+  modelParams(scope: ModelParamScope, id: string, model: string) {
+    return this.modelParamTables.get(scope, id, model);
+  }
+  setModelParams(scope: ModelParamScope, id: string, model: string, params: Params, now: number) {
+    this.modelParamTables.set(scope, id, model, params, now);
+  }
+  deleteModelParams(scope: ModelParamScope, id: string, model: string) {
+    return this.modelParamTables.delete(scope, id, model);
+  }
+  modelConfig() {
+    return this.modelParamTables.config();
   }
 
   upsertRiskScore(score: RiskScore) {
