@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import { createAlertService, type AlertService } from './alerts/service.js';
 import { WebhookDispatcher } from './alerts/webhooks.js';
 import { alertRoutes } from './http/routes/alerts.js';
+import { levelRoutes } from './http/routes/levels.js';
 import type { Route } from './http/router.js';
 import type { Analysis } from './ingest/analysis.js';
 import type { Notice, Order } from './models/contract.js';
@@ -72,7 +73,7 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
   return {
     alerts,
     engine,
-    routes: alertRoutes(() => alerts),
+    routes: [...alertRoutes(() => alerts), ...levelRoutes(engine, follower)],
     analysis: {
       onStored: (event) => engine.onStored(event),
       async stop() {

@@ -38,6 +38,24 @@ export function downsample(minutes: FacilityMinute[], from: number, to: number, 
   return [...buckets].map(([t, b]) => ({ t, powerW: b.powerN ? b.power / b.powerN : null, energyKWh: b.energy, minutes: b.n }));
 }
 
+const THRESHOLD_KEYS: readonly string[] = ['offBelowW', 'runningAboveW', 'runningLevelW'];
+
+/** Thresholds an operator sets (W); each one set overrides the learned value (DESIGN.md "Learned running level"). */
+function thresholdsField(value: unknown): Thresholds {
+  const invalid = (message: string) => collectorError('TANDEM_COLLECTOR_INVALID', message);
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('thresholds: expected an object {offBelowW?, runningAboveW?, runningLevelW?} in W');
+  for (const [key, v] of Object.entries(value)) {
+    if (!THRESHOLD_KEYS.includes(key)) throw invalid(`thresholds.${key}: not a threshold; expected ${THRESHOLD_KEYS.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalid(`thresholds.${key}: expected a number of watts ≥ 0, got ${JSON.stringify(v)}`);
+  }
+  const t = value as Thresholds;
+  if (t.offBelowW !== undefined && t.runningAboveW !== undefined && t.runningAboveW < t.offBelowW) {
+    throw invalid(`thresholds.runningAboveW: ${t.runningAboveW} W is below offBelowW (${t.offBelowW} W)`);
+  }
+  return t;
+}
+
 export const facilityRoutes: Route[] = [
   {
     method: 'GET',
@@ -59,10 +77,7 @@ export const facilityRoutes: Route[] = [
       if (!FACILITY_KINDS.includes(kind as FacilityKind)) throw collectorError('TANDEM_COLLECTOR_INVALID', `kind: expected one of ${FACILITY_KINDS.join(', ')}, got '${kind}'`);
       const serves = input.serves ?? [];
       if (!Array.isArray(serves) || !serves.every((s) => typeof s === 'string')) throw collectorError('TANDEM_COLLECTOR_INVALID', 'serves: expected a list of production facility ids');
-      const thresholds = (input.thresholds ?? {}) as Thresholds;
-      if (typeof thresholds !== 'object' || Object.values(thresholds).some((v) => typeof v !== 'number' || v < 0)) {
-        throw collectorError('TANDEM_COLLECTOR_INVALID', 'thresholds: expected {offBelowW?, runningAboveW?, runningLevelW?} with non-negative numbers (W)');
-      }
+      const thresholds = thresholdsField(input.thresholds);
       await store.upsertFacility({ id: params.id!, enterpriseId: stringField(input, 'enterpriseId'), name: stringField(input, 'name'), kind: kind as FacilityKind, serves, thresholds });
       await config.syncIfChanged();
       return { body: (await store.facilityInfos()).find((f) => f.id === params.id) };
