@@ -12,8 +12,9 @@ t.test('rankings – the risk scores of a finished day are stored and served ran
   const { collector, clients: [gwA, gwB] } = await seededCollector(t, ['gw-a', 'gw-b'], {}, (db) => seedWithThresholds(db, 'UTC'));
   const read = apiClient(collector.httpUrl, await createApiToken(collector.store, 'read', 'test', Date.now()));
 
-  // The last 40 minutes of yesterday (UTC) and 5 of today: the day is over, so it is scored.
-  const midnight = Date.now() - (Date.now() % DAY_MS);
+  // The last 40 minutes of the day before yesterday (UTC) and 5 of yesterday: that day is
+  // over, so it is scored (a day back, so that no reading is ahead of the clock at any hour).
+  const midnight = Date.now() - (Date.now() % DAY_MS) - DAY_MS;
   const day = new Date(midnight - DAY_MS).toISOString().slice(0, 10);
   t.same((await read('GET', '/api/v1/rankings')).json(), { date: null, ranking: [] }, 'nothing ranked yet');
   // a runs its kiln with the dust collector off (violation minutes); b runs both.
