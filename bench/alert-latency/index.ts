@@ -1,5 +1,6 @@
 // Alert latency at load (DESIGN.md target: < 2 s after a rule's dwell is met, at 20,000
-// readings/s). Background gateways keep the collector at 20,000 readings/s; a violating
+// readings/s). Background: 100 gateways × 200 meters send one live poll instant a second
+// each (20,000 readings/s stamped now, like 300,000 meters at 15 s); a violating
 // gateway sends ten minutes of its kiln running with the dust collector at 0 W (event time,
 // backdated, so the treatment-off dwell passes without waiting), then the one poll instant
 // that completes the dwell. Measured: that publish → its Ack (stored) and → the alert
@@ -10,13 +11,16 @@ import { decodePayload, encodePayload, formatSeq, parseSeq, topicFor, type Ack, 
 import { SqliteStore } from '../../collector/store/sqlite/sqlite-store.js';
 import type { Benchmark, Figure } from '../harness.js';
 import { benchEnterprises, GATEWAY_PASSWORD, gatewayId, seedDb, startCollectorProcess, tempDir } from '../lib/collector-process.js';
-import { Load, POLL_MS, templateBatch } from '../lib/load.js';
+import { CONNECT_TIMEOUT_MS, Load, POLL_MS, templateBatch } from '../lib/load.js';
 import { percentile, sleep, until } from '../lib/stats.js';
 
 const TARGET_MS = 2000;
 const BACKGROUND_PER_S = 20_000;
-const BACKGROUND_GATEWAYS = 20;
+const BACKGROUND_GATEWAYS = 100;
+const BACKGROUND_METERS = 200;
 const METERS = 10;
+/** A collector that cannot store the injection within this long has failed it (ms). */
+const ACK_TIMEOUT_MS = 60_000;
 /** treatment-off default dwell (collector/models/treatment-off): production running, treatment off, ≥ 10 min. */
 const DWELL_MS = 10 * 60_000;
 const INSTANTS_PER_MINUTE = 60_000 / POLL_MS;
@@ -32,20 +36,23 @@ const THRESHOLDS = { production: { offBelowW: 1000, runningAboveW: 50_000 }, tre
 interface Injection {
   storedMs: number;
   alertMs: number | null;
+  error?: string;
 }
 
 /** One violation on gateway `g`: the dwell minus one instant, then the instant that completes it. */
 async function inject(url: string, store: SqliteStore, g: number, waitMs: number): Promise<Injection> {
   const id = gatewayId(g);
-  const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: id, username: id, password: GATEWAY_PASSWORD, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: id, username: id, password: GATEWAY_PASSWORD, reconnectPeriod: 0, connectTimeout: CONNECT_TIMEOUT_MS });
   try {
     await client.subscribeAsync(topicFor(id, 'ack'), { qos: 1 });
     const acked = (seq: bigint) =>
-      new Promise<number>((resolve) => {
+      new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`seq ${seq} not acked within ${ACK_TIMEOUT_MS} ms`)), ACK_TIMEOUT_MS);
         const onMessage = (_t: string, payload: Buffer) => {
           const d = decodePayload(payload);
           if (d.ok && (d.value as Ack).ranges.some(([from, to]) => seq >= parseSeq(from) && seq <= parseSeq(to))) {
             client.off('message', onMessage);
+            clearTimeout(timer);
             resolve(performance.now());
           }
         };
@@ -81,12 +88,15 @@ async function inject(url: string, store: SqliteStore, g: number, waitMs: number
 async function contender(background: boolean, injections: number, quick: boolean): Promise<Injection[]> {
   const tmp = tempDir('alert');
   const db = join(tmp.dir, 'collector.db');
-  seedDb(db, benchEnterprises({ gateways: BACKGROUND_GATEWAYS + injections, metersPerGateway: METERS, thresholds: THRESHOLDS }));
+  seedDb(db, [
+    ...benchEnterprises({ gateways: BACKGROUND_GATEWAYS, metersPerGateway: BACKGROUND_METERS, thresholds: THRESHOLDS }),
+    ...benchEnterprises({ gateways: injections, firstGateway: BACKGROUND_GATEWAYS, metersPerGateway: METERS, thresholds: THRESHOLDS }),
+  ]);
   const server = await startCollectorProcess(db);
   const store = new SqliteStore(db);
   const load = new Load({
-    url: server.mqttUrl, gateways: BACKGROUND_GATEWAYS, metersPerGateway: METERS, batchReadings: 500, window: 8,
-    doneOn: 'ack', startT: Date.now() - 30 * 86_400_000, ratePerS: BACKGROUND_PER_S,
+    url: server.mqttUrl, gateways: BACKGROUND_GATEWAYS, metersPerGateway: BACKGROUND_METERS, batchReadings: BACKGROUND_METERS, window: 4,
+    doneOn: 'ack', startT: Date.now(), live: true, ratePerS: BACKGROUND_PER_S, topic: 'data',
   });
   try {
     if (background) {
@@ -95,7 +105,11 @@ async function contender(background: boolean, injections: number, quick: boolean
       await sleep(quick ? 1000 : 3000);
     }
     const results: Injection[] = [];
-    for (let i = 0; i < injections; i++) results.push(await inject(server.mqttUrl, store, BACKGROUND_GATEWAYS + i, quick ? QUICK_ALERT_WAIT_MS : ALERT_WAIT_MS));
+    for (let i = 0; i < injections; i++) {
+      const wait = quick ? QUICK_ALERT_WAIT_MS : ALERT_WAIT_MS;
+      // A collector too busy to answer is a result, not a crash of the benchmark.
+      results.push(await inject(server.mqttUrl, store, BACKGROUND_GATEWAYS + i, wait).catch((error: Error) => ({ storedMs: NaN, alertMs: null, error: error.message })));
+    }
     return results;
   } finally {
     await load.stop();
@@ -112,7 +126,8 @@ export const benchmark: Benchmark = {
     const injections = quick ? 1 : 5;
     const loaded = await contender(true, injections, quick);
     const idle = await contender(false, injections, quick);
-    const workload = `${BACKGROUND_PER_S.toLocaleString('en-US')} readings/s background, ${injections} injected treatment-off violation(s), median`;
+    const workload = `${BACKGROUND_PER_S.toLocaleString('en-US')} live readings/s (${BACKGROUND_GATEWAYS} gateways × ${BACKGROUND_METERS} meters at 1 s), ${injections} treatment-off injection(s), median`;
+    const errors = [...new Set([...loaded, ...idle].flatMap((r) => (r.error ? [r.error] : [])))];
     const median = (xs: (number | null)[]) => {
       const v = xs.filter((x): x is number => x !== null);
       return v.length === xs.length ? percentile(v, 50) : NaN;
@@ -124,7 +139,7 @@ export const benchmark: Benchmark = {
       {
         what: 'completing reading published → alert in store', workload, value: alertAtLoad, unit: 'ms',
         baseline: { name: 'idle collector', value: median(idle.map((r) => r.alertMs)) }, target: `< ${TARGET_MS}`, meets: !noAlert && alertAtLoad < TARGET_MS, better: 'lower',
-        note: `max ${Math.max(...loaded.map((r) => r.alertMs ?? NaN)).toFixed(0)} ms at load; ${noAlert ? `no alert within ${quick ? QUICK_ALERT_WAIT_MS : ALERT_WAIT_MS} ms in some injection; ` : ''}dwell: treatment-off default 10 min, passed in backdated event time; background event time runs from 30 days back`,
+        note: `max ${Math.max(...loaded.map((r) => r.alertMs ?? NaN)).toFixed(0)} ms at load; ${noAlert ? `no alert within ${quick ? QUICK_ALERT_WAIT_MS : ALERT_WAIT_MS} ms in some injection; ` : ''}dwell: treatment-off default 10 min, passed in backdated event time${errors.length ? `; failed: ${errors.join('; ')}` : ''}`,
       },
       {
         what: 'completing reading published → stored (Ack)', workload, value: storedAtLoad, unit: 'ms',

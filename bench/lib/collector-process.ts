@@ -26,6 +26,8 @@ export function profilingArgs(): string[] {
 
 export interface SiteShape {
   gateways: number;
+  /** Index of the first gateway (default 0): sites of different shapes can share one registry. */
+  firstGateway?: number;
   /** Meters per gateway: the first half on the production facility, the rest on treatment. */
   metersPerGateway: number;
   pollIntervalS?: number;
@@ -40,7 +42,8 @@ export const gatewayId = (g: number) => `gw-${String(g + 1).padStart(4, '0')}`;
 export const meterId = (m: number) => `m${m + 1}`;
 
 export function benchEnterprises(shape: SiteShape): Enterprise[] {
-  return Array.from({ length: shape.gateways }, (_, g) => {
+  return Array.from({ length: shape.gateways }, (_, i) => {
+    const g = i + (shape.firstGateway ?? 0);
     const id = `ent-${String(g + 1).padStart(4, '0')}`;
     const buses = shape.buses ?? [{ id: 'bus1', kind: 'tcp', host: '127.0.0.1', port: 502 }];
     const production = `${id}-kiln`;

@@ -8,6 +8,8 @@ import { GATEWAY_PASSWORD, gatewayId, meterId } from './collector-process.js';
 
 /** Event time between two polls of one meter (ms), as the agent's default. */
 export const POLL_MS = 15_000;
+/** A busy collector can take long to answer CONNECT; mqtt.js gives up after 30 s by default. */
+export const CONNECT_TIMEOUT_MS = 120_000;
 
 export interface LoadOptions {
   url: string;
@@ -19,8 +21,10 @@ export interface LoadOptions {
   window: number;
   /** 'ack': done on the collector's Ack (stored); 'puback': done on the broker's PUBACK. */
   doneOn: 'ack' | 'puback';
-  /** Event time of the first instant (ms); instants advance by POLL_MS. */
+  /** Event time of the first instant (ms); instants advance by POLL_MS. Ignored when `live`. */
   startT: number;
+  /** Live data: every batch is one poll instant of every meter, stamped now (batchReadings = metersPerGateway). */
+  live?: boolean;
   /** Readings per second over all gateways at most (open loop); absent: as fast as done allows. */
   ratePerS?: number;
   /** First gateway index (several loads can share one collector). */
@@ -76,7 +80,7 @@ export class Load {
     const first = this.options.firstGateway ?? 0;
     for (let g = first; g < first + this.options.gateways; g++) {
       const id = gatewayId(g);
-      const client = await mqtt.connectAsync(this.options.url, { protocolVersion: 4, clientId: id, username: id, password: GATEWAY_PASSWORD, reconnectPeriod: 0 });
+      const client = await mqtt.connectAsync(this.options.url, { protocolVersion: 4, clientId: id, username: id, password: GATEWAY_PASSWORD, reconnectPeriod: 0, connectTimeout: CONNECT_TIMEOUT_MS });
       if (this.options.doneOn === 'ack') {
         await client.subscribeAsync(topicFor(id, 'ack'), { qos: 1 });
         client.on('message', (_topic, payload) => this.onAck(id, payload));
@@ -127,7 +131,8 @@ export class Load {
   private publish(gw: LoadGateway, inFlight: Sent[]): void {
     const { batchReadings, metersPerGateway } = this.options;
     const next = this.next.get(gw.id)!;
-    const batch = { ...this.template!, gw: gw.id, seq: formatSeq(next.seq), t: [next.t, ...this.template!.t.slice(1)] };
+    const t0 = this.options.live ? Date.now() : next.t;
+    const batch = { ...this.template!, gw: gw.id, seq: formatSeq(next.seq), t: [t0, ...this.template!.t.slice(1)] };
     const sent: Sent = { firstSeq: next.seq, rows: batchReadings, at: performance.now() };
     next.seq += BigInt(batchReadings);
     next.t += (batchReadings / metersPerGateway) * POLL_MS;
