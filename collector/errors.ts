@@ -12,7 +12,7 @@ export const collectorErrors = defineErrors({
   TANDEM_COLLECTOR_DB_OPEN: 'the database file cannot be opened or upgraded',
   TANDEM_COLLECTOR_PORT_IN_USE: 'a listening port is taken by another program',
   TANDEM_COLLECTOR_BROKER: 'the external MQTT broker cannot be reached or refused the collector',
-  TANDEM_COLLECTOR_TOO_LARGE: 'a request body is larger than allowed',
+  TANDEM_COLLECTOR_TOO_LARGE: 'a request body, or the alerts an answer would hold, exceed the limit',
   TANDEM_COLLECTOR_INTERNAL: 'an unexpected failure inside the collector (logged with details)',
 });
 
