@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { intOption, untilSignal, type Command } from '../lib/command.js';
 import { createLogger } from '../lib/logger.js';
+import { DEMO_DWELL_MIN } from './live-violation.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -37,7 +38,7 @@ export const demoCommand: Command = {
     ctx.out(`  operator token: ${demo.token}`);
     ctx.out(`  MQTT broker:    ${demo.mqttUrl}`);
     ctx.out(`  data and logs:  ${dataDir}`);
-    ctx.out(`Dwell times are the models' defaults, but the live violation lasts 30 min: its alert appears once the rule's dwell has passed.`);
+    ctx.out(`Live violation after ${violationAfterS} s: a treatment switched off (its facility's treatment-off dwell shortened to ${DEMO_DWELL_MIN} min from 10 for the demo), or a reversed CT when no production runs now.`);
     ctx.out('Press Ctrl-C to stop.');
     const signal = await untilSignal();
     progress(`${signal}: stopping`);

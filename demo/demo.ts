@@ -155,7 +155,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
 
     const token = await createApiToken(collector.store, 'admin', 'demo operator', Date.now());
-    const violation = injectLiveViolation(sites, options.violationAfterS * 1000, options.violation ?? 'auto', progress);
+    const violation = injectLiveViolation(sites, collector.store, options.violationAfterS * 1000, options.violation ?? 'auto', progress);
     cleanups.push(() => violation.cancel());
     return { httpUrl: collector.httpUrl, mqttUrl: collector.mqttUrl, token, collector, sites, violation: violation.started, stop };
   } catch (error) {

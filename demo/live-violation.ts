@@ -2,9 +2,14 @@
 // running switches off, so a treatment-off alert appears through the whole live path.
 // When no production runs at that moment (night, weekend), a reversed CT on a production
 // meter is injected instead: meter-integrity raises it at once, whatever the load.
+// The demo shortens treatment-off's dwell for that one treatment facility (a model
+// parameter, as an operator would set it) so the alert comes within minutes.
+import type { Store } from '../collector/store/store.js';
 import type { DemoSite } from './demo.js';
 
-/** Long enough to pass the shortened dwell with room to spare, short enough to end on its own. */
+/** treatment-off's dwell for the violated facility in the demo (the default is 10 min). */
+export const DEMO_DWELL_MIN = 2;
+/** Long enough to pass the dwell with room to spare, short enough to end on its own. */
 const VIOLATION_MINUTES = 30;
 
 export interface LiveViolation {
@@ -19,35 +24,43 @@ export interface LiveViolation {
 
 export function injectLiveViolation(
   sites: readonly DemoSite[],
+  store: Store,
   afterMs: number,
   choice: 'auto' | 'reversed-ct',
   progress: (line: string) => void,
 ): { started: Promise<LiveViolation>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const started = new Promise<LiveViolation>((resolve) => {
-    timer = setTimeout(() => {
-      const violation = inject(sites, Date.now(), choice);
-      progress(`live scenario: ${describe(violation)} for ${VIOLATION_MINUTES} min; expect a ${violation.model} alert`);
-      resolve(violation);
+    timer = setTimeout(async () => {
+      const now = Date.now();
+      const violation = pick(sites, now, choice);
+      if (violation.kind === 'treatment-off') {
+        await store.setModelParams('facility', violation.target, 'treatment-off', { dwellMin: DEMO_DWELL_MIN }, now);
+      }
+      violation.sim.command(violation.command);
+      progress(`live scenario: ${describe(violation)} for ${VIOLATION_MINUTES} min; expect a ${violation.model} alert${violation.kind === 'treatment-off' ? ` after the demo's ${DEMO_DWELL_MIN} min dwell (default 10)` : ''}`);
+      const { sim: _sim, command: _command, ...started } = violation;
+      resolve(started);
     }, afterMs);
   });
   return { started, cancel: () => clearTimeout(timer) };
 }
 
-function inject(sites: readonly DemoSite[], now: number, choice: 'auto' | 'reversed-ct'): LiveViolation {
+/** The violation to inject and the simulator command that injects it. */
+function pick(sites: readonly DemoSite[], now: number, choice: 'auto' | 'reversed-ct'): LiveViolation & { sim: DemoSite['sim']; command: string } {
   for (const { site, plant, sim } of choice === 'auto' ? sites : []) {
     for (const treatment of site.facilities.filter((f) => f.kind === 'treatment')) {
       if ((treatment.serves ?? []).some((p) => plant.productionRunning(p, now))) {
-        sim.command(`scenario treatment-off ${treatment.id} minutes=${VIOLATION_MINUTES}`);
-        return { enterpriseId: site.id, kind: 'treatment-off', target: treatment.id, model: 'treatment-off', at: now };
+        const command = `scenario treatment-off ${treatment.id} minutes=${VIOLATION_MINUTES}`;
+        return { enterpriseId: site.id, kind: 'treatment-off', target: treatment.id, model: 'treatment-off', at: now, sim, command };
       }
     }
   }
   const { site, sim } = sites[0]!;
   const production = site.facilities.find((f) => f.kind === 'production')!;
   const meter = site.meters.find((m) => m.facility === production.id)!;
-  sim.command(`fault ${meter.id} reversed-ct minutes=${VIOLATION_MINUTES}`);
-  return { enterpriseId: site.id, kind: 'reversed-ct', target: meter.id, model: 'meter-integrity', at: now };
+  const command = `fault ${meter.id} reversed-ct minutes=${VIOLATION_MINUTES}`;
+  return { enterpriseId: site.id, kind: 'reversed-ct', target: meter.id, model: 'meter-integrity', at: now, sim, command };
 }
 
 function describe(v: LiveViolation): string {
