@@ -3,16 +3,15 @@
 // process, and one `tandem agent` process per site polls its meters over Modbus TCP, RTU
 // over TCP and (with socat) RTU on a serial pty. Each site's last days of history go into
 // its agent's outbox first and arrive as backlog.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify, type YAMLMap, type YAMLSeq } from 'yaml';
-import { loadSite, Plant, type Site } from '../firmware-sim/index.js';
+import { exampleSiteFiles, loadSite, Plant, type Site } from '../firmware-sim/index.js';
 import { startCollector, type RunningCollector } from '../collector/index.js';
 import { createApiToken } from '../collector/http/auth.js';
 import { createEnrolToken } from '../collector/registry/enrolment.js';
 import { importEnterprises } from '../collector/registry/import-file.js';
 import { truthNotices, truthOrders } from '../collector/models/site-registry.js';
-import { PROJECT_ROOT } from '../lib/project-root.js';
 import { ptySkipReason, startPtyPair, type PtyPair } from '../lib/pty-pair.js';
 import type { Logger } from '../lib/logger.js';
 import { runTandem, startTandem, type TandemService } from '../lib/tandem-process.js';
@@ -21,7 +20,6 @@ import { portOrAny } from './ports.js';
 import { injectLiveViolation, type LiveViolation } from './live-violation.js';
 import { startSimSite, type SimProcess } from './sim-process.js';
 
-export const DEFAULT_SITES_DIR = join(PROJECT_ROOT, 'firmware-sim', 'sites');
 const HOST = '127.0.0.1';
 
 export interface DemoOptions {
@@ -59,13 +57,6 @@ export interface DemoSite {
   gatewayId: string;
 }
 
-export function defaultSiteFiles(): string[] {
-  return readdirSync(DEFAULT_SITES_DIR)
-    .filter((f) => /\.ya?ml$|\.json$/.test(f))
-    .sort()
-    .map((f) => join(DEFAULT_SITES_DIR, f));
-}
-
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { dataDir, logger, progress } = options;
   // Demo data is made fresh each run: a second history load into old data would double it.
@@ -91,7 +82,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       await Promise.all(agents.map((a) => a.stop()));
     });
     const now = Date.now();
-    for (const file of options.siteFiles ?? defaultSiteFiles()) {
+    for (const file of options.siteFiles ?? exampleSiteFiles()) {
       let site = loadSite(file);
       const dir = join(dataDir, site.gateway.id);
       mkdirSync(dir, { recursive: true });

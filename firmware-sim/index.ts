@@ -5,6 +5,7 @@ export { startBus, type BusOptions, type BusTransport, type RunningBus } from '.
 export { bitsPerChar, charMs, frameGapMs, exchangeMs, type LineSettings, type Parity } from './modbus/line-timing.js';
 export { crc16, withCrc, hasValidCrc } from './modbus/crc16.js';
 export { simErrors } from './errors.js';
+export { EXAMPLE_SITES_DIR, exampleSiteFiles } from './site/example-sites.js';
 export { loadSite, parseSite, type Site, type SiteBus, type SimSettings, type FacilitySim } from './site/site-file.js';
 export { simulateHistory, DEFAULT_HISTORY_INTERVAL_S, type History, type HistoryOptions, type HistoryReading } from './site/history.js';
 export type { Label, Order, Notice, GroundTruth } from './site/labels.js';

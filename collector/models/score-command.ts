@@ -1,30 +1,12 @@
 // `tandem collector score`: the models scored on simulated sites with ground truth
 // (collector/models/score.ts). The collector's cli.ts mounts it as a subcommand.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { intOption, UsageError, type Command } from '../../lib/command.js';
-import { loadSite, type Site } from '../../firmware-sim/index.js';
+import { exampleSiteFiles, loadSite, type Site } from '../../firmware-sim/index.js';
 import { DEFAULT_TIME_ZONE, localDayStart } from './local-time.js';
 import { formatScore, score } from './score.js';
 
 const MAX_DAYS = 365;
 const MAX_LISTED = 20;
-
-/** The project root (where package.json is), from here or from dist/. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-function exampleSites(): string[] {
-  const dir = join(projectRoot(), 'firmware-sim', 'sites');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => join(dir, f));
-}
 
 function parseEnd(value: unknown): number {
   if (value === undefined) return localDayStart(Date.now(), DEFAULT_TIME_ZONE);
@@ -54,7 +36,7 @@ export const scoreCommand: Command = {
     const days = intOption(ctx.values, 'days', 1, MAX_DAYS) ?? 30;
     const end = parseEnd(ctx.values.end);
     if (ctx.values.clean && ctx.values.notices) throw new UsageError('--clean and --notices exclude each other (a clean run has no scenario to declare).');
-    const files = (ctx.values.site as string[] | undefined) ?? exampleSites();
+    const files = (ctx.values.site as string[] | undefined) ?? exampleSiteFiles();
     let sites: Site[];
     try {
       sites = files.map((f) => loadSite(f));
