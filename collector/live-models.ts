@@ -60,13 +60,18 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
   });
 
   const follower = followRegistry(store, engine, now);
-  let busy = false;
+  // The follower's first run takes the baseline of orders, notices and parameters: it runs
+  // now, before the engine has evaluated anything or an operator could change one, so that
+  // a change made in the first period is seen as a change (and re-evaluated), not taken as
+  // the baseline.
+  let busy = true;
+  const step = (work: Promise<unknown>) =>
+    work.catch((error: Error) => log.error({ err: error.message }, 'webhook delivery or registry follow failed')).finally(() => (busy = false));
+  void step(follower());
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    Promise.all([webhooks.deliverDue(), follower()])
-      .catch((error: Error) => log.error({ err: error.message }, 'webhook delivery or registry follow failed'))
-      .finally(() => (busy = false));
+    void step(Promise.all([webhooks.deliverDue(), follower()]));
   }, LIVE_MODELS_PERIOD_MS);
   timer.unref();
 
