@@ -3,7 +3,7 @@
 // done when the collector's application Ack covers it (stored), or — against a bare broker —
 // when the PUBACK arrives. Delays are publish → done, per batch.
 import mqtt, { type MqttClient } from 'mqtt';
-import { decodePayload, encodeBatch, encodePayload, formatSeq, parseSeq, topicFor, type Ack, type Reading, type ReadingBatch } from '../../protocol/index.js';
+import { decodeBatch, decodePayload, encodeBatch, encodePayload, formatSeq, parseSeq, toSteps, topicFor, type Ack, type Reading, type ReadingBatch } from '../../protocol/index.js';
 import { GATEWAY_PASSWORD, gatewayId, meterId } from './collector-process.js';
 
 /** Event time between two polls of one meter (ms), as the agent's default. */
@@ -47,6 +47,7 @@ interface Sent {
 /** A batch of readings with values that drift like a loaded feeder; rows meter by meter per instant. */
 export function templateBatch(gw: string, meters: number, rows: number, t0: number, treatmentW?: number): ReadingBatch {
   const readings: Reading[] = [];
+  const energyKWh = new Array<number>(meters).fill(1000);
   for (let r = 0; r < rows; r++) {
     const m = r % meters;
     const instant = Math.floor(r / meters);
@@ -56,10 +57,21 @@ export function templateBatch(gw: string, meters: number, rows: number, t0: numb
       seq: BigInt(r + 1),
       meter: meterId(m),
       t: t0 + instant * POLL_MS,
-      values: { u1: 230.1, u2: 229.8, u3: 230.4, i1: p / 690, i2: p / 690, i3: p / 690, p, pf: 0.92, f: 50, ei: 1000 + (instant * p) / 240_000 },
+      values: { u1: 230.1, u2: 229.8, u3: 230.4, i1: p / 690, i2: p / 690, i3: p / 690, p, pf: 0.92, f: 50, ei: energyKWh[m]! },
     });
+    energyKWh[m]! += (p * POLL_MS) / 3_600_000_000;
   }
   return encodeBatch(gw, readings);
+}
+
+/**
+ * How far each meter's energy counter moves (in steps of the wire column) from one batch
+ * built from `batch` to the next: the energy its power draws over the batch's polls.
+ */
+export function energyGrowthSteps(batch: ReadingBatch, meters: number): number[] {
+  const kWh = new Array<number>(meters).fill(0);
+  decodeBatch(batch).forEach((reading, row) => (kWh[row % meters]! += ((reading.values.p ?? 0) * POLL_MS) / 3_600_000_000));
+  return kWh.map((e) => toSteps('ei', e));
 }
 
 export class Load {
@@ -69,8 +81,9 @@ export class Load {
   private running = false;
   private measuring = false;
   private readonly sent = new Map<string, Sent[]>();
-  private readonly next = new Map<string, { seq: bigint; t: number }>();
+  private readonly next = new Map<string, { seq: bigint; t: number; batches: number }>();
   private template: ReadingBatch | undefined;
+  private energyGrowthSteps: number[] = [];
   private tokens = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
 
@@ -87,9 +100,10 @@ export class Load {
       }
       this.gateways.push({ id, client });
       this.sent.set(id, []);
-      this.next.set(id, { seq: 1n, t: this.options.startT });
+      this.next.set(id, { seq: 1n, t: this.options.startT, batches: 0 });
     }
     this.template = templateBatch('gw', this.options.metersPerGateway, this.options.batchReadings, 0);
+    this.energyGrowthSteps = energyGrowthSteps(this.template, this.options.metersPerGateway);
   }
 
   /** Starts publishing; figures are kept only between measure() and stop(). */
@@ -132,14 +146,28 @@ export class Load {
     const { batchReadings, metersPerGateway } = this.options;
     const next = this.next.get(gw.id)!;
     const t0 = this.options.live ? Date.now() : next.t;
-    const batch = { ...this.template!, gw: gw.id, seq: formatSeq(next.seq), t: [t0, ...this.template!.t.slice(1)] };
+    const template = this.template!;
+    const batch = { ...template, gw: gw.id, seq: formatSeq(next.seq), t: [t0, ...template.t.slice(1)], q: { ...template.q, ei: this.energyColumn(next.batches) } };
     const sent: Sent = { firstSeq: next.seq, rows: batchReadings, at: performance.now() };
     next.seq += BigInt(batchReadings);
     next.t += (batchReadings / metersPerGateway) * POLL_MS;
+    next.batches++;
     inFlight.push(sent);
     gw.client.publish(topicFor(gw.id, this.options.topic ?? 'backlog'), encodePayload(batch), { qos: 1 }, (error) => {
       if (!error && this.options.doneOn === 'puback') this.complete(gw, (s) => s === sent);
     });
+  }
+
+  /**
+   * The template's energy column for the gateway's n-th batch: each meter's first row (the
+   * absolute value; later rows are deltas) moved on by n batches' growth, so the counters
+   * count on across batches as a meter's do instead of falling back at every batch, which
+   * meter-integrity rightly raises as counter-backwards.
+   */
+  private energyColumn(n: number): (number | null)[] {
+    const column = [...this.template!.q.ei!];
+    for (let row = 0; row < this.options.metersPerGateway; row++) column[row]! += n * this.energyGrowthSteps[row]!;
+    return column;
   }
 
   private onAck(id: string, payload: Buffer): void {
