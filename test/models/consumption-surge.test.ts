@@ -42,3 +42,22 @@ test('consumption-surge – a day with its data mostly missing is not judged', a
   spec.power.kiln!.push({ from: '00:00', to: '12:00', w: null, days: [10, 11] });
   t.same(runScenario(consumptionSurge, spec), []);
 });
+
+test('consumption-surge – one line surging is judged against its own days, not diluted in the enterprise total', async (t) => {
+  // The press alternates 800 and 1200 kWh (σ 200), the dryer 95 and 105 (σ 5). On day 10 the
+  // dryer doubles to 200 kWh: the enterprise total rises by 100, far inside its 3σ of ~600.
+  const press: ScenarioSpec['power'][string] = [{ from: '00:00', to: '24:00', w: 0 }];
+  const dryer: ScenarioSpec['power'][string] = [{ from: '00:00', to: '24:00', w: 0 }];
+  for (let d = 0; d <= 10; d++) {
+    press.push({ from: '08:00', to: '18:00', w: (d % 2 ? 120 : 80) * 1000, days: [d, d + 1] });
+    dryer.push({ from: '08:00', to: '18:00', w: d === 10 ? 20_000 : (d % 2 ? 10.5 : 9.5) * 1000, days: [d, d + 1] });
+  }
+  const events = runScenario(consumptionSurge, {
+    days: 11,
+    day: 10,
+    facilities: [{ id: 'press', kind: 'production' }, { id: 'dryer', kind: 'production' }],
+    power: { press, dryer },
+  });
+  t.equal(events.length, 1, 'one alert');
+  t.match(events[0], { facilities: ['dryer'], evidence: { energyKWh: 200, meanKWh: 100, sdKWh: 5 } });
+});

@@ -1,5 +1,5 @@
-// consumption-surge (daily): the enterprise's production energy of the day is above
-// mean + sigma × σ of the historyDays before, or, during a stop order, above stopOrderPct %
+// consumption-surge (daily): a production facility's energy of the day is above
+// mean + sigma × σ of its historyDays before, or, during a stop order, above stopOrderPct %
 // of the pre-order baseline for the hours the order covered that day. README.md beside this file.
 import type { AlertEvent } from '../contract.js';
 import { boundProduction } from '../baseline.js';
@@ -19,33 +19,35 @@ export const consumptionSurge: Model = {
     const { today, before } = splitDays(input);
     const production = input.facilities.filter((f) => f.kind === 'production');
     if (!today || production.length === 0) return events;
-    const series = production.map((f) => seriesOf(input, f.id));
-    const facilities = production.map((f) => f.id);
-    const { sigma, historyDays, minHistoryDays, stopOrderPct } = paramsFor(consumptionSurge, input);
-    const now = sums(series, today.start, today.end);
-    if (now.completeMinutes < MIN_KNOWN_SHARE * now.minutes) return events;
-    const history = before
-      .slice(-historyDays!)
-      .map((d) => sums(series, d.start, d.end))
-      .filter((s) => s.completeMinutes >= MIN_KNOWN_SHARE * s.minutes)
-      .map((s) => s.energyKWh);
-    if (history.length >= minHistoryDays!) {
+    // Each production facility against its own days: a surge of one line is diluted in the
+    // enterprise's total, whose weekly rhythm (working days, weekends) widens σ.
+    for (const facility of production) {
+      const series = [seriesOf(input, facility.id)];
+      const { sigma, historyDays, minHistoryDays } = paramsFor(consumptionSurge, input, facility.id);
+      const now = sums(series, today.start, today.end);
+      if (now.completeMinutes < MIN_KNOWN_SHARE * now.minutes) continue;
+      const history = before
+        .slice(-historyDays!)
+        .map((d) => sums(series, d.start, d.end))
+        .filter((s) => s.completeMinutes >= MIN_KNOWN_SHARE * s.minutes)
+        .map((s) => s.energyKWh);
+      if (history.length < minHistoryDays!) continue;
       const mean = history.reduce((a, b) => a + b, 0) / history.length;
       const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);
-      if (now.energyKWh > mean + sigma! * sd) {
-        events.push(
-          dayEvent({
-            model: consumptionSurge.id,
-            subject: input.enterprise.id,
-            input,
-            facilities,
-            severity: 'warning',
-            evidence: { energyKWh: round(now.energyKWh), meanKWh: round(mean), sdKWh: round(sd), sigma: sigma! },
-            message: `production used ${round(now.energyKWh, 0)} kWh, usual ${round(mean, 0)} ± ${round(sd, 0)}`,
-          }),
-        );
-      }
+      if (now.energyKWh <= mean + sigma! * sd) continue;
+      events.push(
+        dayEvent({
+          model: consumptionSurge.id,
+          subject: facility.id,
+          input,
+          facilities: [facility.id],
+          severity: 'warning',
+          evidence: { energyKWh: round(now.energyKWh), meanKWh: round(mean), sdKWh: round(sd), sigma: sigma! },
+          message: `${facility.name ?? facility.id} used ${round(now.energyKWh, 0)} kWh, usual ${round(mean, 0)} ± ${round(sd, 0)}`,
+        }),
+      );
     }
+    const { stopOrderPct } = paramsFor(consumptionSurge, input);
     for (const order of input.orders) {
       const baseline = input.baselines.get(order.id);
       if (order.kind !== 'stop' || !baseline) continue;
