@@ -115,6 +115,12 @@ export class Plant {
     return false;
   }
 
+  /** Whether the treatment is wanted at every minute of [from, to]. */
+  private wantedThroughout(facility: string, from: number, to: number): boolean {
+    for (let m = from; m <= to; m += MIN_MS) if (!this.treatmentWanted(facility, m)) return false;
+    return true;
+  }
+
   /** Whether the treatment runs, after its own scenarios. */
   treatmentOn(facility: string, t: number): boolean {
     const wanted = this.treatmentWanted(facility, t);
@@ -126,10 +132,13 @@ export class Plant {
     switch (own?.spec.kind) {
       case 'treatment-off':
         return false;
+      // Wanted throughout the minutes before (late start) or after (early stop), not a shifted
+      // copy of wanted: a shifted copy also moved the other edge, and after a short production
+      // stop switched the treatment off in the middle of the next run.
       case 'late-start':
-        return this.treatmentWanted(facility, t - ((own.spec.params.delayMin as number) + f.leadMin) * MIN_MS);
+        return this.wantedThroughout(facility, t - ((own.spec.params.delayMin as number) + f.leadMin) * MIN_MS, t);
       case 'early-stop':
-        return this.treatmentWanted(facility, t + ((own.spec.params.advanceMin as number) + f.lagMin) * MIN_MS);
+        return this.wantedThroughout(facility, t, t + ((own.spec.params.advanceMin as number) + f.lagMin) * MIN_MS);
       case 'cycling': {
         const { onMin, offMin } = own.spec.params as { onMin: number; offMin: number };
         return ((t - own.from) / MIN_MS) % (onMin + offMin) < onMin;
