@@ -37,3 +37,18 @@ test('energy-ratio-drop – with fewer than 7 days of usable history it does not
   t.same(runScenario(energyRatioDrop, scenario(5000, 10, true)), [], 'only 6 days of fan data');
   t.equal(runScenario(energyRatioDrop, scenario(5000, 7)).length, 1, '7 days are enough');
 });
+
+test('energy-ratio-drop – a day of one running hour and standby the rest keeps its ratio: standby draw is left out', async (t) => {
+  // Day 10: the kiln runs 08:00–09:30 at 50 kW with its fan at 20 kW (ratio 0.4), then stands
+  // by at 5 kW (below running, above off) until midnight with its fan rightly off. Over the
+  // whole day that is 75 + 72.5 kWh against 30: 0.2, half the median.
+  const spec = scenario(20_000);
+  spec.power.kiln = [
+    ...KILN_DAY_SHIFT.map((s) => ({ ...s, days: [0, 10] as [number, number] })),
+    { from: '00:00', to: '24:00', w: 0, days: [10, 11] },
+    { from: '08:00', to: '09:30', w: 50_000, days: [10, 11] },
+    { from: '09:30', to: '24:00', w: 5_000, days: [10, 11] },
+  ];
+  spec.power.fan!.push({ from: '09:30', to: '18:00', w: 0, days: [10, 11] });
+  t.same(runScenario(energyRatioDrop, spec), []);
+});

@@ -4,14 +4,23 @@
 // at least minHistoryDays of them). README.md beside this file.
 import type { AlertEvent } from '../contract.js';
 import { dayEvent, median, MIN_KNOWN_SHARE, round, runningAlongside, splitDays, sums, type Day } from '../daily.js';
-import { linkFacilities, treatmentLinks, type Link } from '../links.js';
+import { anyRunning, linkFacilities, treatmentLinks, type Link } from '../links.js';
+import { TRUE } from '../runs.js';
 import { DAY_MS, paramsFor, type Model } from '../model.js';
 
+/**
+ * Treatment over production energy in the day's minutes when production ran. Only those: a
+ * stopped kiln's standby draw with its fan rightly off is no drop, and on a day with an hour
+ * of running and the rest standby it halved the whole-day ratio.
+ */
 function ratio(link: Link, day: Day, minProductionMin: number): number | null {
-  const t = sums([link.treatmentSeries], day.start, day.end);
-  const p = sums(link.productionSeries, day.start, day.end);
-  if (t.completeMinutes < MIN_KNOWN_SHARE * t.minutes || p.completeMinutes < MIN_KNOWN_SHARE * p.minutes) return null;
-  if (runningAlongside(link, day.start, day.end).production < minProductionMin || p.energyKWh <= 0) return null;
+  const whole = sums([link.treatmentSeries, ...link.productionSeries], day.start, day.end);
+  if (whole.completeMinutes < MIN_KNOWN_SHARE * whole.minutes) return null;
+  if (runningAlongside(link, day.start, day.end).production < minProductionMin) return null;
+  const running = (i: number) => anyRunning(link.productionSeries, i) === TRUE;
+  const t = sums([link.treatmentSeries], day.start, day.end, running);
+  const p = sums(link.productionSeries, day.start, day.end, running);
+  if (p.energyKWh <= 0) return null;
   return t.energyKWh / p.energyKWh;
 }
 
