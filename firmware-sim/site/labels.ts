@@ -112,7 +112,7 @@ export function groundTruth(plant: Plant, from: number, to: number): GroundTruth
     }
     const runs = info.wholeWindow ? [[start, end] as [number, number]] : stretches(plant, a, start, end, info.mergeMinutes);
     runs
-      .filter(([f, t]) => t - f >= info.minMinutes * MIN_MS)
+      .filter(([f, t]) => t - f >= info.minMinutes * MIN_MS && (info.minStarts === undefined || restarts(plant, spec.facility!, f, t) >= info.minStarts))
       .forEach(([f, t], n) =>
         truth.labels.push({
           id: `${spec.id}#${n + 1}`,
@@ -130,6 +130,13 @@ export function groundTruth(plant: Plant, from: number, to: number): GroundTruth
   }
   truth.labels.sort((a, b) => a.from - b.from);
   return truth;
+}
+
+/** Times the treatment comes back on within [from, to] (an off minute followed by an on one). */
+function restarts(plant: Plant, facility: string, from: number, to: number): number {
+  let n = 0;
+  for (let t = from + MIN_MS; t <= to; t += MIN_MS) if (!plant.treatmentOn(facility, t - MIN_MS) && plant.treatmentOn(facility, t)) n++;
+  return n;
 }
 
 /** Minute stretches [from, to) where the behaviour shows, joining gaps up to `mergeMinutes`. */

@@ -26,6 +26,8 @@ export interface KindInfo {
   minMinutes: number;
   /** Stretches of behaviour closer than this are one label (cycling's on-phases), minutes. */
   mergeMinutes: number;
+  /** Fewest restarts of the treatment within a stretch for a label (cycling: the models count starts, not minutes). */
+  minStarts?: number;
   /** Labelled over its whole window rather than where it shows minute by minute (meter faults, slow wear). */
   wholeWindow?: boolean;
   /** Parameters with their defaults. */
@@ -39,7 +41,8 @@ export const KINDS: Record<ScenarioKind, KindInfo> = {
   'treatment-weak': { target: 'treatment', models: ['treatment-weak'], minMinutes: 30, mergeMinutes: 0, params: { level: 0.3 } },
   // Wear is one slow case that a 14-day model sees late, not stretches of minutes.
   'treatment-degrading': { target: 'treatment', models: ['treatment-degrading'], minMinutes: 3 * 1440, mergeMinutes: 0, wholeWindow: true, params: { dropPct: 30 } },
-  cycling: { target: 'treatment', models: ['frequent-cycling'], minMinutes: 90, mergeMinutes: 15, params: { onMin: 6, offMin: 6 } },
+  // frequent-cycling's default: 6 starts in 2 h.
+  cycling: { target: 'treatment', models: ['frequent-cycling'], minMinutes: 0, mergeMinutes: 15, minStarts: 6, params: { onMin: 6, offMin: 6 } },
   'night-production': { target: 'production', models: ['night-production', 'treatment-off'], minMinutes: 10, mergeMinutes: 0, params: { level: 0.6 } },
   'production-surge': { target: 'production', models: ['consumption-surge'], minMinutes: 360, mergeMinutes: 0, params: { level: 0.9 } },
   'stop-order': { target: 'enterprise', models: ['order-breach'], minMinutes: 10, mergeMinutes: 0, params: { obey: false } },
