@@ -2,7 +2,7 @@
 // behaviour really shows (a treatment-off scheduled over a weekend with production stopped
 // shows nowhere, and gets no label), plus the orders and notices the scorer must register.
 import { KINDS } from './scenario-kinds.js';
-import { RUNNING_FRACTION, limitShare, type ActiveScenario, type Plant } from './plant.js';
+import { RUNNING_FRACTION, type ActiveScenario, type Plant } from './plant.js';
 
 const MIN_MS = 60_000;
 
@@ -73,7 +73,8 @@ function shows(plant: Plant, a: ActiveScenario, t: number): boolean {
     case 'stop-order':
       return spec.params.obey !== true && bound().some((p) => plant.productionShare(p, t) > RUNNING_FRACTION);
     case 'limit-order':
-      return spec.params.obey !== true && bound().some((p) => plant.productionShare(p, t) > limitShare(spec));
+      // As the meter shows it: a stretch just over the dwell can be broken by the line's noise.
+      return spec.params.obey !== true && bound().some((p) => plant.meteredShare(p, t) > plant.limitShare(a, p));
     default:
       return true; // labelled over the whole window (KindInfo.wholeWindow)
   }

@@ -16,6 +16,8 @@ export const RUNNING_FRACTION = 0.08;
 export const RUNNING_LEVEL = 0.35;
 /** What a stopped production line draws, as a share of the peak. */
 const STANDBY_FRACTION = 0.02;
+/** Days before a limit order its baseline is taken from (as the collector's order baseline). */
+const ORDER_BASELINE_DAYS = 7;
 /** Treatment load follows production's level up to this much above its rated load. */
 const MAX_LEVEL = 1.3;
 /** Local night (DESIGN.md night-production): 22:00–06:00. */
@@ -41,6 +43,8 @@ export class Plant {
   private readonly seeds: Map<string, number>;
   private readonly shares = new Map<string, Map<number, number>>();
   private readonly lastLoad = new Map<string, { t: number; load: Load }>();
+  /** Mean running share before each limit order, by order and facility (limitShare). */
+  private readonly baselines = new Map<string, number>();
 
   constructor(readonly site: Site) {
     this.source = loadSource(site.sim.source.file);
@@ -97,8 +101,13 @@ export class Plant {
     if (night) return this.isNight(t) ? (night.spec.params.level as number) : Math.min(share, STANDBY_FRACTION);
     if (this.active(t, (s) => s.kind === 'stop-order' && s.params.obey === true && binds(s))) return Math.min(share, STANDBY_FRACTION);
     const limit = this.active(t, (s) => s.kind === 'limit-order' && s.params.obey === true && binds(s));
-    if (limit) return Math.min(share, limitShare(limit.spec) * 0.9);
+    if (limit) return Math.min(share, this.limitShare(limit, facility) * 0.9);
     return share;
+  }
+
+  /** The production share as its meter shows it: with the facility's noise. */
+  meteredShare(facility: string, t: number): number {
+    return this.productionShare(facility, t) * this.noise(facility, t);
   }
 
   productionRunning(facility: string, t: number): boolean {
@@ -192,12 +201,29 @@ export class Plant {
   }
 
   /** Treatments serving `production`. */
+  /**
+   * The share a limit order of X % allows a production facility: (1 − X %) of its mean
+   * running share over the ORDER_BASELINE_DAYS before the order, the pre-order baseline a
+   * regulator (and order-breach) measures it against.
+   */
+  limitShare(order: { spec: Pick<ScenarioSpec, 'id' | 'params'>; from: number }, facility: string): number {
+    const key = `${order.spec.id}|${order.from}|${facility}`;
+    let baseline = this.baselines.get(key);
+    if (baseline === undefined) {
+      let sum = 0;
+      let minutes = 0;
+      for (let t = order.from - ORDER_BASELINE_DAYS * DAY_MIN * MIN_MS; t < order.from; t += MIN_MS) {
+        const share = this.productionShare(facility, t);
+        if (share <= RUNNING_FRACTION) continue;
+        sum += share;
+        minutes++;
+      }
+      this.baselines.set(key, (baseline = minutes > 0 ? sum / minutes : RUNNING_LEVEL));
+    }
+    return (1 - (order.spec.params.limitPct as number) / 100) * baseline;
+  }
+
   treatmentsOf(production: string): string[] {
     return this.servedBy.get(production) ?? [];
   }
-}
-
-/** A limit order of X % allows production up to (1 − X %) of its typical running share. */
-export function limitShare(spec: ScenarioSpec): number {
-  return (1 - (spec.params.limitPct as number) / 100) * RUNNING_LEVEL;
 }
