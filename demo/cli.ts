@@ -38,7 +38,7 @@ export const demoCommand: Command = {
     ctx.out(`  operator token: ${demo.token}`);
     ctx.out(`  MQTT broker:    ${demo.mqttUrl}`);
     ctx.out(`  data and logs:  ${dataDir}`);
-    ctx.out(`Live violation after ${violationAfterS} s: a treatment switched off (its facility's treatment-off dwell shortened to ${DEMO_DWELL_MIN} min from 10 for the demo), or a reversed CT when no production runs now.`);
+    ctx.out(`Live violation ${violationAfterS} s from now: a treatment switched off (its facility's treatment-off dwell shortened to ${DEMO_DWELL_MIN} min from 10 for the demo), or a reversed CT when no production runs now.`);
     ctx.out('Press Ctrl-C to stop.');
     const signal = await untilSignal();
     progress(`${signal}: stopping`);

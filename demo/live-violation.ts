@@ -11,6 +11,8 @@ import type { DemoSite } from './demo.js';
 export const DEMO_DWELL_MIN = 2;
 /** Long enough to pass the dwell with room to spare, short enough to end on its own. */
 const VIOLATION_MINUTES = 30;
+/** How often the demo looks for the live alert in the store, to say when it is raised (ms). */
+const WATCH_EVERY_MS = 2000;
 
 export interface LiveViolation {
   enterpriseId: string;
@@ -30,6 +32,7 @@ export function injectLiveViolation(
   progress: (line: string) => void,
 ): { started: Promise<LiveViolation>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let watch: NodeJS.Timeout | undefined;
   const started = new Promise<LiveViolation>((resolve) => {
     timer = setTimeout(async () => {
       const now = Date.now();
@@ -40,10 +43,46 @@ export function injectLiveViolation(
       violation.sim.command(violation.command);
       progress(`live scenario: ${describe(violation)} for ${VIOLATION_MINUTES} min; expect a ${violation.model} alert${violation.kind === 'treatment-off' ? ` after the demo's ${DEMO_DWELL_MIN} min dwell (default 10)` : ''}`);
       const { sim: _sim, command: _command, ...started } = violation;
+      watch = watchForAlert(store, started, progress);
       resolve(started);
     }, afterMs);
   });
-  return { started, cancel: () => clearTimeout(timer) };
+  return {
+    started,
+    cancel: () => {
+      clearTimeout(timer);
+      clearInterval(watch);
+    },
+  };
+}
+
+/** Says when the violation's alert is in the store (live, not revealed by backlog), or that none came while it lasted. */
+function watchForAlert(store: Store, violation: LiveViolation, progress: (line: string) => void): NodeJS.Timeout {
+  const deadline = violation.at + (VIOLATION_MINUTES + DEMO_DWELL_MIN) * 60_000;
+  let busy = false;
+  const watch = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const alerts = await store.alerts({ model: violation.model, enterpriseId: violation.enterpriseId, from: violation.at, limit: 50 });
+      const alert = alerts.find((a) => !a.late);
+      const seconds = Math.round((Date.now() - violation.at) / 1000);
+      if (alert) {
+        clearInterval(watch);
+        progress(`live alert #${alert.id} raised ${seconds} s after the injection: ${alert.model}, ${alert.message}`);
+      } else if (Date.now() > deadline) {
+        clearInterval(watch);
+        progress(`no live ${violation.model} alert for ${violation.enterpriseId} in ${seconds} s; see the collector's log`);
+      }
+    } catch (error) {
+      clearInterval(watch);
+      progress(`stopped looking for the live alert: ${(error as Error).message}`);
+    } finally {
+      busy = false;
+    }
+  }, WATCH_EVERY_MS);
+  watch.unref();
+  return watch;
 }
 
 /** The violation to inject and the simulator command that injects it. */

@@ -55,6 +55,8 @@ t.test('demo – every site delivers live readings and the live violation raises
     LIVE_TIMEOUT_MS,
   );
   t.pass(`live ${violation.model} alert raised for ${violation.target}`);
+  await eventually(async () => lines.some((l) => l.startsWith('live alert #')), 'the demo saying the live alert was raised', LIVE_TIMEOUT_MS);
+  t.match(lines.find((l) => l.startsWith('live alert #')), new RegExp(`^live alert #\\d+ raised \\d+ s after the injection: ${violation.model}, `), 'the demo says so');
 
   const page = await fetch(`${demo.httpUrl}/`);
   t.equal(page.status, 200, 'the web page is served');
