@@ -200,7 +200,6 @@ export class Plant {
     return kw;
   }
 
-  /** Treatments serving `production`. */
   /**
    * The share a limit order of X % allows a production facility: (1 − X %) of its mean
    * running share over the ORDER_BASELINE_DAYS before the order, the pre-order baseline a
@@ -223,6 +222,7 @@ export class Plant {
     return (1 - (order.spec.params.limitPct as number) / 100) * baseline;
   }
 
+  /** Treatments serving `production`. */
   treatmentsOf(production: string): string[] {
     return this.servedBy.get(production) ?? [];
   }
