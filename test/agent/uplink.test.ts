@@ -108,7 +108,10 @@ for (const [name, makeBroker] of TEST_BROKERS) {
     });
 
     t.test('uplink – readings dropped for the size limit reach the collector as a gap, acked and removed', needsRestart(broker), async (t) => {
-      const r = await rig(broker, {}, { maxBytes: 1024 * 1024 });
+      // An ack timeout well above the drain's: ~39,000 readings go through a just-restarted
+      // broker at once, and an ack later than the timeout rightly resends (at least once),
+      // which is not what this test counts (it failed once in CI with the 2 s default).
+      const r = await rig(broker, { ackTimeoutS: 8 }, { maxBytes: 1024 * 1024 });
       t.teardown(() => r.close());
       r.collector.acking = false;
       await r.collector.waitFor('the agent to connect', () => r.uplink.status().collectorOnline);
