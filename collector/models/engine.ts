@@ -94,6 +94,8 @@ interface EnterpriseState {
   facilities: Map<string, FacilityInfo>;
   baselines: Map<string, OrderBaseline | null>;
   gapCheckedMinute: number;
+  /** Start of the newest minute an evaluation left out because it was not whole yet; null: none. */
+  partialMinute: number | null;
   /** Per model, the longest look-back its parameters for this enterprise ask for (ms). */
   lookbacks: Map<string, number>;
 }
@@ -192,6 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
         facilities,
         baselines: new Map(),
         gapCheckedMinute: -Infinity,
+        partialMinute: null,
         lookbacks: lookbacksOf(enterpriseId),
       };
       for (const alert of remembered?.get(enterpriseId) ?? []) state.emitted.set(alert.key, alert);
@@ -302,31 +305,49 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  /**
+   * End of the data an evaluation counts. Live, the newest minute is still receiving readings
+   * while the wall clock is inside it: it is left out until it is whole (the clock has passed
+   * it, or a later minute arrived), so a dwell is met only once its last minute has been seen.
+   */
+  function wholeEnd(state: EnterpriseState, liveMinute: number | null): number {
+    if (liveMinute === null) return state.watermark;
+    return Math.min(state.watermark, Math.max(liveMinute, state.watermark - MINUTE_MS));
+  }
+
   async function evaluateRealtime(state: EnterpriseState, liveMinute: number | null): Promise<void> {
+    const end = wholeEnd(state, liveMinute);
     let a = state.dirtyFrom;
-    let b = Math.min(state.dirtyTo, state.watermark);
+    let b = Math.min(state.dirtyTo, end);
     state.dirtyFrom = Infinity;
     state.dirtyTo = -Infinity;
     state.scheduled = false;
+    state.partialMinute = null;
+    if (end < state.watermark) {
+      // The minute left out stays dirty; the tick evaluates it once the clock has passed it.
+      markDirty(state, end, state.watermark);
+      state.scheduled = false;
+      state.partialMinute = end;
+    }
     if (!(a < b)) {
       // Nothing new stored: only the live horizon moved (data-gap of a silent gateway).
       if (liveMinute === null) return;
-      a = b = state.watermark;
+      a = b = end;
     }
-    const asOfLive = liveMinute === null ? state.watermark : Math.max(state.watermark, liveMinute);
+    const asOfLive = liveMinute === null ? end : Math.max(end, liveMinute);
     // Minute series reach back the longest look-back; raw readings (many per minute) only
     // as far as the rules that read them need.
     const realtimeLookback = Math.max(MINUTE_MS, lookbackOf(state, realtime));
     let lo = Math.min(a, b) - realtimeLookback;
     let readFrom = Math.min(a, b) - Math.max(MINUTE_MS, lookbackOf(state, realtime.filter((m) => m.readsReadings)));
-    let hi = Math.min(state.watermark, Math.max(a, b) + realtimeLookback);
+    let hi = Math.min(end, Math.max(a, b) + realtimeLookback);
     const limit = lo - MAX_EXTENSION_MS;
     const startOf = (model: Model) => (model.readsReadings ? readFrom : lo);
     let events: AlertEvent[] = [];
     for (;;) {
       await ensureLearning(state, lo, hi);
       const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: lo, readFrom, to: hi }, state.timeZone);
-      const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= state.watermark ? asOfLive : hi });
+      const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= end ? asOfLive : hi });
       events = realtime.flatMap((m) => m.evaluate(input));
       stats.evaluations++;
       // A condition that begins within a look-back of where the data begins may have begun
@@ -335,11 +356,11 @@ export function createEngine(options: EngineOptions): Engine {
         const m = modelOf(e.model);
         return e.from < startOf(m) + lookbackOf(state, [m]) && startOf(m) > limit;
       });
-      const open = hi < state.watermark && events.some((e) => !e.ended && e.to >= hi);
+      const open = hi < end && events.some((e) => !e.ended && e.to >= hi);
       if (early.length === 0 && !open) break;
       if (early.some((e) => !modelOf(e.model).readsReadings)) lo = Math.max(limit, lo - (hi - lo));
       if (early.some((e) => modelOf(e.model).readsReadings)) readFrom = Math.max(limit, readFrom - (hi - readFrom));
-      if (open) hi = Math.min(state.watermark, hi + (hi - lo));
+      if (open) hi = Math.min(end, hi + (hi - lo));
       lo = Math.min(lo, readFrom);
     }
     const ids = new Set(realtime.map((m) => m.id));
@@ -393,10 +414,11 @@ export function createEngine(options: EngineOptions): Engine {
     const failures: unknown[] = [];
     for (const state of states.values()) {
       const silent = liveMinute !== null && liveMinute > state.gapCheckedMinute && liveMinute - state.watermark >= silentAfterMs;
+      const nowWhole = liveMinute !== null && state.partialMinute !== null && liveMinute > state.partialMinute;
       // What an evaluation takes on is given back if it fails (a store error): nothing is lost.
       const dirty = { from: state.dirtyFrom, to: state.dirtyTo, days: [...state.dailyDirty] };
       try {
-        if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent) {
+        if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent || nowWhole) {
           if (silent) state.gapCheckedMinute = liveMinute;
           await evaluateRealtime(state, liveMinute);
         }

@@ -106,6 +106,35 @@ test('engine – an ongoing condition is upserted as one alert that extends, not
   t.ok(longest.upserts < (longest.event.to - longest.event.from) / (10 * MIN) + 5, 'about once per batch, not per minute');
 });
 
+test('engine – live, an alert is raised once its dwell is met, not while the dwell\'s last minute is still arriving', async (t) => {
+  const off = [...(await replay(live(history.from, history.to))).values()].find((a) => a.event.model === 'treatment-off' && !a.event.withdrawn);
+  t.ok(off, 'the scrubber outage is found when data arrives in batches');
+  const detectedAt = off!.event.detectedAt!;
+  const source = new MemorySource(sitesRegistry([site], history));
+  let clock = detectedAt - 30 * MIN;
+  let raisedAt: number | null = null;
+  const engine = createEngine({
+    source,
+    tickMs: 0,
+    now: () => clock,
+    sink: { upsert: (e) => void (e.key === off!.event.key && raisedAt === null && (raisedAt = clock)) },
+  });
+  let n = 0;
+  engine.onStored(source.store(readings.filter((r) => r.t < clock).map((r) => asReading(r, n++))));
+  await engine.flush();
+  // Then poll by poll, each arriving a second after it was taken, the engine evaluating after each.
+  const instants = [...new Set(readings.filter((r) => r.t >= clock && r.t < detectedAt + 2 * MIN).map((r) => r.t))].sort((a, b) => a - b);
+  for (const at of instants) {
+    clock = at + 1000;
+    engine.onStored(source.store(readings.filter((r) => r.t === at).map((r) => asReading(r, n++))));
+    await engine.flush();
+  }
+  await engine.close();
+  t.ok(raisedAt !== null, 'raised live');
+  t.ok(raisedAt! >= detectedAt, `not before its dwell is met: raised ${(raisedAt! - detectedAt) / 1000} s after detectedAt`);
+  t.ok(raisedAt! - detectedAt < 30_000, 'and with the first poll after it');
+});
+
 test('engine – a notice entered after the fact turns the alerts inside it declared on re-evaluation', async (t) => {
   const registry = sitesRegistry([site], history);
   const source = new MemorySource(registry);
