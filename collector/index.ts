@@ -105,6 +105,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       bus,
       config,
       commands,
+      analysis,
       publicMqttUrl: options.publicMqttUrl ?? bus.url,
       routes: [...(live?.routes ?? []), ...(options.routes ?? [])],
       log,

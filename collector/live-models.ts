@@ -81,6 +81,7 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
     routes: [...alertRoutes(() => alerts), ...levelRoutes(engine, follower)],
     analysis: {
       onStored: (event) => engine.onStored(event),
+      stats: () => engine.stats(),
       async stop() {
         clearInterval(timer);
         await engine.close();

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { MessageBus } from '../broker/message-bus.js';
 import type { CommandService } from '../commands/command-service.js';
 import type { ConfigService } from '../config-service/config-service.js';
+import type { Analysis } from '../ingest/analysis.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Store, TokenRole } from '../store/store.js';
 
@@ -13,6 +14,8 @@ export interface ApiContext {
   bus: MessageBus;
   config: ConfigService;
   commands: CommandService;
+  /** The models behind ingest (their evaluations in the health endpoint). */
+  analysis: Analysis;
   /** The MQTT URL gateways get at enrolment. */
   publicMqttUrl: string;
   log: Logger;

@@ -15,6 +15,8 @@ export interface Analysis {
   onStored(event: StoredEvent): void;
   /** Called on shutdown after ingest's last commit (flush pending evaluations, timers). */
   stop?(): void | Promise<void>;
+  /** What it has done since start, for the health endpoint. */
+  stats?(): object;
 }
 
 /** Builds the analysis once the store is open (the models read minutes and registry from it). */

@@ -81,9 +81,26 @@ export class QuarterCache {
   }
 }
 
+/** Where a window's minutes and readings come from: the store, or the recent windows kept in memory (recent-windows.ts). */
+export interface WindowRows {
+  minutes(facility: string, from: number, to: number): MaybePromise<FacilityMinute[]>;
+  /** Undefined when the source has no readings. */
+  readings?(enterpriseId: string, facilities: string[], from: number, to: number): MaybePromise<FacilityReading[]>;
+}
+
+/** The store itself, for windows read once (a day's evaluation). */
+export function storeRows(source: EngineSource): WindowRows {
+  const readings = source.readings?.bind(source);
+  return {
+    minutes: (facility, from, to) => source.minutes(facility, from, to),
+    ...(readings && { readings: (_enterprise: string, facilities: string[], from: number, to: number) => readings(facilities, from, to) }),
+  };
+}
+
 /** Everything one enterprise's window needs, loaded up front so that building the input is sync. */
 export async function loadWindow(
   source: EngineSource,
+  rows: WindowRows,
   registry: Registry,
   enterprise: EnterpriseInfo,
   book: LevelBook,
@@ -96,8 +113,8 @@ export async function loadWindow(
   const { from, readFrom, to } = range;
   const facilities = registry.facilitiesOf.get(enterprise.id) ?? [];
   const minutes = new Map<string, FacilityMinute[]>();
-  for (const f of facilities) minutes.set(f.id, await source.minutes(f.id, from, to));
-  const readings = source.readings && readFrom < to ? await source.readings(facilities.map((f) => f.id), readFrom, to) : [];
+  for (const f of facilities) minutes.set(f.id, await rows.minutes(f.id, from, to));
+  const readings = rows.readings && readFrom < to ? await rows.readings(enterprise.id, facilities.map((f) => f.id), readFrom, to) : [];
   for (const order of registry.orders) {
     if (baselines.has(order.id) || !order.enterpriseIds.includes(enterprise.id) || order.to <= from || order.from >= to) continue;
     const w = baselineWindow(order);

@@ -6,8 +6,9 @@
 // (a backlog), over the touched window plus the rules' look-back. Daily models run when a
 // local day is complete and again when a backlog touches a past day. `now` decides only what
 // is live (data-gap's horizon) and what is late; models never see it.
-import { alertEventOf, type AlertEvent, type EnterpriseInfo, type FacilityInfo, type FacilityReading } from './contract.js';
-import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry } from './engine-source.js';
+import { alertEventOf, type AlertEvent, type EnterpriseInfo, type FacilityInfo, type FacilityMinute, type FacilityReading } from './contract.js';
+import { type EngineSource, loadRegistry, loadWindow, QuarterCache, type Registry, storeRows, type WindowRows } from './engine-source.js';
+import { RecentWindows, type RecentWindowStats } from './recent-windows.js';
 import { buildInput, sliceInput } from './input.js';
 import type { LearnedLevels, Levels } from './facility-state.js';
 import { LevelBook } from './level-book.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   /** An alert first seen this long after its rule was met is marked late. */
   lateAfterMs?: number;
   models?: readonly Model[];
+  /** Rows of live windows kept in memory between evaluations (0: none); DEFAULT_RECENT_ROWS. */
+  recentRows?: typeof DEFAULT_RECENT_ROWS;
   /** Called with an error from a tick (the engine keeps running). */
   onError?: (error: unknown) => void;
 }
@@ -66,10 +69,20 @@ export interface EngineStats {
   dailyEvaluations: number;
   upserts: number;
   pendingEnterprises: number;
+  recentMinutes: RecentWindowStats;
+  recentReadings: RecentWindowStats;
 }
 
 export const DEFAULT_TICK_MS = 500;
 export const DEFAULT_LATE_AFTER_MS = 10 * MINUTE_MS;
+/**
+ * Rows of live windows kept in memory, per kind: about 350 enterprises of ten meters at
+ * 15 s (35 minutes of readings at ~450 bytes each: ~225 MB), or 4,000 facilities' two hours
+ * of minutes (~100 MB). Enterprises past it are read from the store as without it. One key
+ * holds at most `perKey` rows: an enterprise's 35 minutes at 15 s are 1,400; a backlog's
+ * windows of many hours are read from the store.
+ */
+export const DEFAULT_RECENT_ROWS = { minutes: 1_000_000, readings: 500_000, perKey: { minutes: 20_000, readings: 10_000 } };
 /** A condition is followed back at most this far when it began before the window. */
 const MAX_EXTENSION_MS = 7 * DAY_MS;
 /** Daily re-evaluation after a backlog reaches this many days on (the longest daily history). */
@@ -111,13 +124,25 @@ export function createEngine(options: EngineOptions): Engine {
   const silentAfterMs = Math.min(...realtime.map((m) => (m.id === 'data-gap' ? m.dwellMs(m.defaults) : Infinity)), Infinity);
   const lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
   const quarters = new QuarterCache(source);
+  const fromStore = storeRows(source);
+  const recentRows = options.recentRows ?? DEFAULT_RECENT_ROWS;
+  const recentMinutes = new RecentWindows<FacilityMinute>((m) => m.minute, recentRows.minutes, recentRows.perKey.minutes, 'last-two');
+  const recentReadings = new RecentWindows<FacilityReading>((r) => r.t, recentRows.readings, recentRows.perKey.readings, 'last');
+  /** A live window's rows: the recent windows kept in memory, topped up from the store. */
+  const liveRows: WindowRows = {
+    minutes: (facility, from, to) => recentMinutes.window(facility, from, to, (a, b) => source.minutes(facility, a, b)),
+    ...(fromStore.readings && {
+      readings: (enterprise: string, facilities: string[], from: number, to: number) =>
+        recentReadings.window(enterprise, from, to, (a, b) => fromStore.readings!(enterprise, facilities, a, b)),
+    }),
+  };
   const states = new Map<string, EnterpriseState>();
   const newestMinute = new Map<string, number>();
   const firstMinutes = new Map<string, number>();
   const pendingTouches: Touched[] = [];
   const retried = new WeakSet<Touched>();
   let reloadRequested = false;
-  const stats: EngineStats = { evaluations: 0, dailyEvaluations: 0, upserts: 0, pendingEnterprises: 0 };
+  const stats = { evaluations: 0, dailyEvaluations: 0, upserts: 0, pendingEnterprises: 0 };
   let registry: Registry | null = null;
   let chain: Promise<void> = Promise.resolve();
   let busy = false;
@@ -129,6 +154,9 @@ export function createEngine(options: EngineOptions): Engine {
   async function ensureRegistry(): Promise<void> {
     if (registry) return;
     registry = await loadRegistry(source);
+    // A meter may have moved between facilities: what a facility's rows were is not known.
+    recentMinutes.clear();
+    recentReadings.clear();
     if (!remembered) {
       remembered = new Map();
       const since = (options.now?.() ?? 0) - REMEMBER_MS;
@@ -243,6 +271,10 @@ export function createEngine(options: EngineOptions): Engine {
       firstMinutes.set(touch.facility, Math.min(stored ?? Infinity, touch.fromMinute));
     } else firstMinutes.set(touch.facility, Math.min(firstMinutes.get(touch.facility)!, touch.fromMinute));
     newestMinute.set(touch.facility, Math.max(newest, touch.toMinute));
+    // Rows from the first minute touched on changed (the minute after, too: its energy is
+    // counted from this one's last reading).
+    recentMinutes.truncate(touch.facility, touch.fromMinute);
+    recentReadings.truncate(enterpriseId, touch.fromMinute);
     state.dirtyFrom = Math.min(state.dirtyFrom, touch.fromMinute);
     state.dirtyTo = Math.max(state.dirtyTo, end);
     // A minute's first reading decides it; more readings of the newest minute wait for
@@ -346,7 +378,7 @@ export function createEngine(options: EngineOptions): Engine {
     let events: AlertEvent[] = [];
     for (;;) {
       await ensureLearning(state, lo, hi);
-      const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: lo, readFrom, to: hi }, state.timeZone);
+      const data = await loadWindow(source, liveRows, registry!, state.info, state.book, state.baselines, firstMinutes, { from: lo, readFrom, to: hi }, state.timeZone);
       const input = buildInput(data, { from: lo, to: hi, dataFrom: lo, asOf: hi >= end ? asOfLive : hi });
       events = realtime.flatMap((m) => m.evaluate(input));
       stats.evaluations++;
@@ -375,7 +407,7 @@ export function createEngine(options: EngineOptions): Engine {
     const dailyLookback = lookbackOf(state, daily);
     const dataFrom = localDayStart(days[0]! - dailyLookback, state.timeZone);
     await ensureLearning(state, dataFrom, to);
-    const data = await loadWindow(source, registry!, state.info, state.book, state.baselines, firstMinutes, { from: dataFrom, readFrom: to, to }, state.timeZone);
+    const data = await loadWindow(source, fromStore, registry!, state.info, state.book, state.baselines, firstMinutes, { from: dataFrom, readFrom: to, to }, state.timeZone);
     const whole = buildInput(data, { from: dataFrom, to, dataFrom, asOf: to });
     const ids = new Set(daily.map((m) => m.id));
     for (const day of days) {
@@ -492,7 +524,7 @@ export function createEngine(options: EngineOptions): Engine {
       await next;
       return result;
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, recentMinutes: recentMinutes.stats(), recentReadings: recentReadings.stats() }),
     async close() {
       closed = true;
       if (timer) clearInterval(timer);

@@ -68,4 +68,7 @@ t.test('live models – production running with its treatment off raises treatme
   t.ok(alerts[0]!.facilities.includes('a-dust'), 'it names the dust collector');
   await eventually(() => received.some((r) => r.body.includes('treatment-off')), 'the webhook delivery', 20_000);
   t.ok(received.every((r) => r.ok), 'every delivery carries a valid signature');
+  const health = await api('GET', '/api/v1/health');
+  t.ok(health.models.evaluations > 0 && health.models.upserts > 0, 'the health endpoint counts the evaluations and what they raised');
+  t.ok(health.models.recentMinutes.rows > 0, 'and the recent rows kept in memory');
 });

@@ -3,7 +3,7 @@
 import { test } from 'tap';
 import { loadSite, simulateHistory, type HistoryReading } from '../../firmware-sim/index.js';
 import type { AlertEvent } from '../../collector/models/contract.js';
-import { createEngine } from '../../collector/models/engine.js';
+import { createEngine, DEFAULT_RECENT_ROWS, type EngineStats } from '../../collector/models/engine.js';
 import { MemorySource } from '../../collector/models/memory-source.js';
 import { sitesRegistry } from '../../collector/models/site-registry.js';
 
@@ -22,7 +22,10 @@ interface Recorded {
 }
 
 /** Replays readings through a MemorySource and an engine, in the order `batches` gives. */
-async function replay(batches: { at: number; readings: HistoryReading[] }[]): Promise<Map<string, Recorded>> {
+async function replay(
+  batches: { at: number; readings: HistoryReading[] }[],
+  options: { recentRows?: typeof DEFAULT_RECENT_ROWS; log?: string[]; stats?: (s: EngineStats) => void } = {},
+): Promise<Map<string, Recorded>> {
   const source = new MemorySource(sitesRegistry([site], history));
   const alerts = new Map<string, Recorded>();
   let clock = history.from;
@@ -30,8 +33,10 @@ async function replay(batches: { at: number; readings: HistoryReading[] }[]): Pr
     source,
     tickMs: 0,
     now: () => clock,
+    ...(options.recentRows !== undefined && { recentRows: options.recentRows }),
     sink: {
       upsert(event, meta) {
+        options.log?.push(JSON.stringify([event, meta]));
         const old = alerts.get(event.key);
         alerts.set(event.key, { event, firstLate: old ? old.firstLate : meta.late, upserts: (old?.upserts ?? 0) + 1 });
       },
@@ -43,6 +48,7 @@ async function replay(batches: { at: number; readings: HistoryReading[] }[]): Pr
     engine.onStored(source.store(batch.readings.map((r) => asReading(r, n++))));
     await engine.flush();
   }
+  options.stats?.(engine.stats());
   await engine.close();
   return alerts;
 }
@@ -94,6 +100,24 @@ test('engine – a 3-day backlog gives the same alerts as live arrival, marks wh
   const revealed = [...withBacklog.values()].filter((a) => a.event.from >= gapFrom && a.event.to <= gapTo && !a.event.withdrawn);
   t.ok(revealed.length > 0, 'alerts inside the outage were found from the backlog');
   t.ok(revealed.every((a) => a.firstLate), 'and marked late');
+});
+
+test('engine – the recent windows it keeps in memory change nothing: the same upserts, in order, as reading every window from the store', async (t) => {
+  // Live batches, every 12th followed by 20 minutes sent again from before it: rows stored
+  // again inside what is held.
+  const batches = live(history.from, history.to).flatMap((b, i) =>
+    i % 12 === 11 ? [b, { at: b.at, readings: readings.filter((r) => r.t >= b.at - 40 * MIN && r.t < b.at - 20 * MIN) }] : [b],
+  );
+  const kept: string[] = [];
+  const none: string[] = [];
+  let stats: EngineStats | undefined;
+  await replay(batches, { log: kept, stats: (s) => (stats = s) });
+  await replay(batches, { log: none, recentRows: { minutes: 0, readings: 0, perKey: { minutes: 0, readings: 0 } } });
+  t.ok(kept.length > 10, `${kept.length} upserts`);
+  t.same(kept, none);
+  const { recentMinutes: m, recentReadings: r } = stats!;
+  t.ok(m.rowsHit > 2 * m.rowsRead, `minutes mostly from memory (${m.rowsHit} held, ${m.rowsRead} read)`);
+  t.ok(r.rowsHit > r.rowsRead, `readings too (${r.rowsHit} held, ${r.rowsRead} read)`);
 });
 
 test('engine – an ongoing condition is upserted as one alert that extends, not one per minute', async (t) => {
