@@ -12,7 +12,7 @@ import type { Route } from './http/router.js';
 import type { Analysis } from './ingest/analysis.js';
 import type { Notice, Order } from './models/contract.js';
 import type { ModelConfig } from './models/model.js';
-import { createEngine, type Engine } from './models/engine.js';
+import { createEngine, type Engine, type EngineSource } from './models/engine.js';
 import { allAlerts } from './store/alert-pages.js';
 import { riskScoreRecorder } from './store/risk-scores.js';
 import type { Store } from './store/store.js';
@@ -29,6 +29,22 @@ export interface LiveModels {
   engine: Engine;
 }
 
+/** What the engine reads, from the collector's store. */
+export function storeSource(store: Store): EngineSource {
+  return {
+    minutes: (facility, from, to) => store.minutes(facility, from, to),
+    facilities: () => store.facilityInfos(),
+    enterprises: () => store.enterpriseInfos(),
+    orders: () => store.orders(),
+    notices: () => store.notices(),
+    readings: (facilities, from, to) => store.facilityReadings(facilities, from, to),
+    firstMinute: (facility) => store.firstMinute(facility),
+    config: () => store.modelConfig(),
+    // After a restart the engine extends or withdraws what it raised before (engine-source.ts).
+    recentAlerts: async (since) => (await allAlerts((filter) => store.alerts(filter), { from: since })).filter((a) => !a.withdrawn),
+  };
+}
+
 export function startLiveModels(store: Store, log: Logger, now: () => number = Date.now): LiveModels {
   const webhooks = new WebhookDispatcher({
     queue: { add: (d) => store.addDelivery(d), due: (at, limit) => store.dueDeliveries(at, limit), update: (d) => store.updateDelivery(d) },
@@ -42,18 +58,7 @@ export function startLiveModels(store: Store, log: Logger, now: () => number = D
     onRanking: riskScoreRecorder(store, now),
   });
   const engine = createEngine({
-    source: {
-      minutes: (facility, from, to) => store.minutes(facility, from, to),
-      facilities: () => store.facilityInfos(),
-      enterprises: () => store.enterpriseInfos(),
-      orders: () => store.orders(),
-      notices: () => store.notices(),
-      readings: (facilities, from, to) => store.facilityReadings(facilities, from, to),
-      firstMinute: (facility) => store.firstMinute(facility),
-      config: () => store.modelConfig(),
-      // After a restart the engine extends or withdraws what it raised before (engine-source.ts).
-      recentAlerts: async (since) => (await allAlerts((filter) => store.alerts(filter), { from: since })).filter((a) => !a.withdrawn),
-    },
+    source: storeSource(store),
     sink: alerts.sink,
     now,
     onError: (error) => log.error({ err: (error as Error).message }, 'model evaluation failed'),

@@ -18,7 +18,7 @@ t.test('bench suite – quick mode gives every benchmark figures and no FAILED',
   const { quick, results, machine } = JSON.parse(readFileSync(file!, 'utf8')) as { quick: boolean; machine: { commit: string }; results: Record<string, Figure[]> };
   t.equal(quick, true);
   t.ok(machine.commit, 'results are tagged with the commit');
-  for (const name of ['agent-footprint', 'alert-latency', 'bus', 'ingest', 'node-red', 'outbox', 'wire']) {
+  for (const name of ['agent-footprint', 'alert-latency', 'bus', 'ingest', 'live-models', 'node-red', 'outbox', 'wire']) {
     t.ok(Array.isArray(results[name]) && results[name]!.length > 0, `${name} produced figures`);
     t.match(stdout, `## ${name}\n`, `${name} printed its table`);
   }
