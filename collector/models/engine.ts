@@ -347,7 +347,8 @@ export function createEngine(options: EngineOptions): Engine {
     return Math.min(state.watermark, Math.max(liveMinute, state.watermark - MINUTE_MS));
   }
 
-  async function evaluateRealtime(state: EnterpriseState, liveMinute: number | null): Promise<void> {
+  /** `silent`: the gateway sent nothing for a while; only the live horizon (data-gap) moved. */
+  async function evaluateRealtime(state: EnterpriseState, liveMinute: number | null, silent: boolean): Promise<void> {
     const end = wholeEnd(state, liveMinute);
     let a = state.dirtyFrom;
     let b = Math.min(state.dirtyTo, end);
@@ -362,8 +363,9 @@ export function createEngine(options: EngineOptions): Engine {
       state.partialMinute = end;
     }
     if (!(a < b)) {
-      // Nothing new stored: only the live horizon moved (data-gap of a silent gateway).
-      if (liveMinute === null) return;
+      // Nothing new among the whole minutes (a new minute's first reading after the clock
+      // already made the one before it whole): only a silent gateway's horizon needs a look.
+      if (liveMinute === null || !silent) return;
       a = b = end;
     }
     const asOfLive = liveMinute === null ? end : Math.max(end, liveMinute);
@@ -452,7 +454,7 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         if (state.scheduled || (all && state.dirtyTo > -Infinity) || silent || nowWhole) {
           if (silent) state.gapCheckedMinute = liveMinute;
-          await evaluateRealtime(state, liveMinute);
+          await evaluateRealtime(state, liveMinute, silent);
         }
         await evaluateDaily(state);
         forgetOld(state);
